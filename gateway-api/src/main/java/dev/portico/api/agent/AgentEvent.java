@@ -1,0 +1,93 @@
+package dev.portico.api.agent;
+
+import java.util.Objects;
+
+/**
+ * What an {@link Agent} reports while it runs. A run reports any number of deltas, tool activity
+ * and status notes, then exactly one {@link Completed} or {@link Failed}.
+ */
+public sealed interface AgentEvent {
+
+    /**
+     * A piece of the reply, in order. Concatenated, the deltas of a run are its reply.
+     *
+     * @param text the piece; never splits a code point
+     */
+    record TextDelta(String text) implements AgentEvent {
+        /**
+         * Validates the text.
+         *
+         * @param text the piece
+         */
+        public TextDelta {
+            Objects.requireNonNull(text, "text");
+        }
+    }
+
+    /**
+     * The agent is using a tool.
+     *
+     * @param name the tool name
+     * @param phase {@code start}, {@code end} or another phase the agent names
+     */
+    record ToolActivity(String name, String phase) implements AgentEvent {
+        /**
+         * Validates the parts.
+         *
+         * @param name the tool name
+         * @param phase the phase
+         */
+        public ToolActivity {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(phase, "phase");
+        }
+    }
+
+    /**
+     * A status note for whoever watches the run, such as {@code thinking}.
+     *
+     * @param status the note
+     */
+    record Status(String status) implements AgentEvent {
+        /**
+         * Validates the note.
+         *
+         * @param status the note
+         */
+        public Status {
+            Objects.requireNonNull(status, "status");
+        }
+    }
+
+    /**
+     * The run finished.
+     *
+     * @param reply the whole reply
+     */
+    record Completed(String reply) implements AgentEvent {
+        /**
+         * Validates the reply.
+         *
+         * @param reply the whole reply
+         */
+        public Completed {
+            Objects.requireNonNull(reply, "reply");
+        }
+    }
+
+    /**
+     * The run failed.
+     *
+     * @param message what went wrong, safe to show to the client
+     */
+    record Failed(String message) implements AgentEvent {
+        /**
+         * Validates the message.
+         *
+         * @param message what went wrong
+         */
+        public Failed {
+            Objects.requireNonNull(message, "message");
+        }
+    }
+}
