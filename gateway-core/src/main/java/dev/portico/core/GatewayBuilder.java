@@ -1,0 +1,221 @@
+package dev.portico.core;
+
+import dev.portico.api.agent.Agent;
+import dev.portico.api.auth.Authenticator;
+import dev.portico.api.event.GatewayEventListener;
+import dev.portico.api.session.SessionStore;
+import dev.portico.core.internal.DefaultGateway;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Builds a {@link Gateway}. Every setting has a default; {@link #build()} validates.
+ *
+ * <pre>{@code
+ * Gateway gateway = Gateway.builder()
+ *         .agent(myAgent)
+ *         .token(System.getenv("PORTICO_TOKEN"))
+ *         .maxBodyBytes(2 * 1024 * 1024)
+ *         .build();
+ * }</pre>
+ */
+public final class GatewayBuilder {
+    private Agent agent = new EchoAgent();
+    private SessionStore sessionStore;
+    private Authenticator authenticator;
+    private String token;
+    private Clock clock = Clock.systemUTC();
+    private long maxBodyBytes = 1024 * 1024;
+    private Duration runTimeout = Duration.ofMinutes(10);
+    private int maxConcurrentRuns = 64;
+    private int historyLimit = 50;
+    private String version = Versions.portico();
+    private final List<GatewayEventListener> listeners = new ArrayList<>();
+
+    GatewayBuilder() {}
+
+    /**
+     * Sets the agent that answers every turn.
+     *
+     * @param agent the agent; {@link EchoAgent} by default
+     * @return this builder
+     */
+    public GatewayBuilder agent(Agent agent) {
+        this.agent = Objects.requireNonNull(agent, "agent");
+        return this;
+    }
+
+    /**
+     * Sets where conversations are kept.
+     *
+     * @param sessionStore the store; an {@link InMemorySessionStore} by default
+     * @return this builder
+     */
+    public GatewayBuilder sessionStore(SessionStore sessionStore) {
+        this.sessionStore = Objects.requireNonNull(sessionStore, "sessionStore");
+        return this;
+    }
+
+    /**
+     * Sets how requests are authenticated; replaces {@link #token(String)}.
+     *
+     * @param authenticator the authenticator
+     * @return this builder
+     */
+    public GatewayBuilder authenticator(Authenticator authenticator) {
+        this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+        return this;
+    }
+
+    /**
+     * Authenticates with one token, accepted as {@code Authorization: Bearer} or {@code X-Api-Key}.
+     *
+     * @param token the token, at least 16 characters
+     * @return this builder
+     */
+    public GatewayBuilder token(String token) {
+        this.token = Objects.requireNonNull(token, "token");
+        return this;
+    }
+
+    /**
+     * Sets the clock for timestamps, uptime and timeouts.
+     *
+     * @param clock the clock; the UTC system clock by default
+     * @return this builder
+     */
+    public GatewayBuilder clock(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        return this;
+    }
+
+    /**
+     * Sets the body limit of the JSON API; larger bodies are answered 413.
+     *
+     * @param maxBodyBytes bytes, &gt; 0; 1 MiB by default
+     * @return this builder
+     */
+    public GatewayBuilder maxBodyBytes(long maxBodyBytes) {
+        this.maxBodyBytes = maxBodyBytes;
+        return this;
+    }
+
+    /**
+     * Sets how long one agent run may take before it is cancelled and fails.
+     *
+     * @param runTimeout a positive duration; 10 minutes by default
+     * @return this builder
+     */
+    public GatewayBuilder runTimeout(Duration runTimeout) {
+        this.runTimeout = Objects.requireNonNull(runTimeout, "runTimeout");
+        return this;
+    }
+
+    /**
+     * Sets how many agent runs may execute at once across all sessions; more wait their turn.
+     *
+     * @param maxConcurrentRuns &gt; 0; 64 by default
+     * @return this builder
+     */
+    public GatewayBuilder maxConcurrentRuns(int maxConcurrentRuns) {
+        this.maxConcurrentRuns = maxConcurrentRuns;
+        return this;
+    }
+
+    /**
+     * Sets how many earlier messages an agent receives with each turn.
+     *
+     * @param historyLimit &gt;= 0; 50 by default
+     * @return this builder
+     */
+    public GatewayBuilder historyLimit(int historyLimit) {
+        this.historyLimit = historyLimit;
+        return this;
+    }
+
+    /**
+     * Sets the version reported by {@code /health}.
+     *
+     * @param version the version; Portico's own by default
+     * @return this builder
+     */
+    public GatewayBuilder version(String version) {
+        this.version = Objects.requireNonNull(version, "version");
+        return this;
+    }
+
+    /**
+     * Adds a listener for gateway events.
+     *
+     * @param listener called for every event
+     * @return this builder
+     */
+    public GatewayBuilder eventListener(GatewayEventListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+        return this;
+    }
+
+    /**
+     * Validates the settings and builds the gateway.
+     *
+     * @return the gateway
+     * @throws IllegalArgumentException naming the first invalid setting
+     */
+    public Gateway build() {
+        if (maxBodyBytes <= 0) {
+            throw new IllegalArgumentException("maxBodyBytes: " + maxBodyBytes + " (expected: > 0)");
+        }
+        if (maxConcurrentRuns <= 0) {
+            throw new IllegalArgumentException("maxConcurrentRuns: " + maxConcurrentRuns + " (expected: > 0)");
+        }
+        if (historyLimit < 0) {
+            throw new IllegalArgumentException("historyLimit: " + historyLimit + " (expected: >= 0)");
+        }
+        if (runTimeout.isNegative() || runTimeout.isZero()) {
+            throw new IllegalArgumentException("runTimeout: " + runTimeout + " (expected: > 0)");
+        }
+        if (token != null && authenticator != null) {
+            throw new IllegalArgumentException("token and authenticator: set one, not both");
+        }
+        return new DefaultGateway(this);
+    }
+
+    // Read by the implementation.
+
+    /** @return the agent */
+    public Agent agent() { return agent; }
+
+    /** @return the session store, when set */
+    public Optional<SessionStore> sessionStore() { return Optional.ofNullable(sessionStore); }
+
+    /** @return the authenticator, when set */
+    public Optional<Authenticator> authenticator() { return Optional.ofNullable(authenticator); }
+
+    /** @return the token, when set */
+    public Optional<String> token() { return Optional.ofNullable(token); }
+
+    /** @return the clock */
+    public Clock clock() { return clock; }
+
+    /** @return the body limit */
+    public long maxBodyBytes() { return maxBodyBytes; }
+
+    /** @return the run timeout */
+    public Duration runTimeout() { return runTimeout; }
+
+    /** @return the concurrent run cap */
+    public int maxConcurrentRuns() { return maxConcurrentRuns; }
+
+    /** @return the history limit */
+    public int historyLimit() { return historyLimit; }
+
+    /** @return the version */
+    public String version() { return version; }
+
+    /** @return the event listeners */
+    public List<GatewayEventListener> eventListeners() { return List.copyOf(listeners); }
+}

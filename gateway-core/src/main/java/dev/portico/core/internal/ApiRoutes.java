@@ -1,0 +1,227 @@
+package dev.portico.core.internal;
+
+import dev.portico.api.ErrorCode;
+import dev.portico.api.GatewayException;
+import dev.portico.api.agent.AgentEvent;
+import dev.portico.api.auth.Scope;
+import dev.portico.api.session.Message;
+import dev.portico.api.session.SessionKey;
+import dev.portico.api.session.SessionStore;
+import dev.portico.api.transport.Headers;
+import dev.portico.api.transport.HttpResponse;
+import dev.portico.api.transport.SseEvent;
+import dev.portico.api.transport.SseSink;
+import dev.portico.api.transport.WebSocketListener;
+import dev.portico.api.transport.WebSocketSession;
+import jakarta.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** The routes of the API and their handlers. */
+final class ApiRoutes {
+    /** How often an idle SSE stream gets a keep-alive comment. */
+    static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
+    /** How long a waiting request waits beyond the run timeout (the run always ends by then). */
+    private static final Duration WAIT_MARGIN = Duration.ofSeconds(5);
+    private static final int DEFAULT_HISTORY = 100;
+    private static final int MAX_HISTORY = 1000;
+
+    private final DefaultGateway gateway;
+    private final Conversations conversations;
+    private final SessionStore store;
+    private final Duration longestRun;
+
+    ApiRoutes(DefaultGateway gateway, Conversations conversations, SessionStore store, Duration runTimeout) {
+        this.gateway = gateway;
+        this.conversations = conversations;
+        this.store = store;
+        this.longestRun = runTimeout.plus(WAIT_MARGIN);
+    }
+
+    List<Route> routes() {
+        return List.of(
+                http("GET", "/health", null, this::health),
+                http("GET", "/healthz", null, ctx -> Responses.ok(new Wire.Probe(true, "alive"))),
+                http("GET", "/ready", null, this::ready),
+                http("POST", "/api/agent", Scope.CHAT, this::agent),
+                http("POST", "/api/chat", Scope.CHAT, this::chat),
+                http("GET", "/api/chat/history", Scope.OPERATOR_READ, this::history),
+                new Route(Route.WS, "/api/chat/live", Optional.of(Scope.CHAT), null, ctx -> new ChatLive()));
+    }
+
+    private static Route http(String method, String pattern, Scope scope, Route.HttpHandler handler) {
+        return new Route(method, pattern, Optional.ofNullable(scope), handler, null);
+    }
+
+    private HttpResponse health(RequestContext ctx) {
+        return Responses.ok(new Wire.Health(true, "healthy", gateway.uptimeSeconds(), gateway.version()));
+    }
+
+    private HttpResponse ready(RequestContext ctx) {
+        if (gateway.draining()) {
+            throw new GatewayException(ErrorCode.UNAVAILABLE, "draining: the gateway is stopping");
+        }
+        return Responses.ok(new Wire.Probe(true, "ready"));
+    }
+
+    private HttpResponse agent(RequestContext ctx) {
+        JsonObject body = ctx.jsonBody();
+        String message = JsonCodec.requiredString(body, "message");
+        SessionKey session = agentSession(body);
+        Run run = conversations.start(session, message);
+        if (ctx.request().headers().first("Accept").map(a -> a.contains("text/event-stream")).orElse(false)) {
+            return HttpResponse.sse(Headers.empty(), sink -> streamRun(run, sink));
+        }
+        String reply = awaitReply(run);
+        return Responses.ok(new Wire.AgentReply("ok", true, reply, session.value(), run.id()));
+    }
+
+    /** {@code session}, else a channel session from {@code channel} and {@code chat_id}, else {@code main}. */
+    private static SessionKey agentSession(JsonObject body) {
+        Optional<String> session = JsonCodec.optionalString(body, "session");
+        if (session.isPresent()) {
+            return SessionKey.of(session.get());
+        }
+        Optional<String> channel = JsonCodec.optionalString(body, "channel");
+        Optional<String> chatId = JsonCodec.optionalId(body, "chat_id");
+        if (channel.isPresent() && chatId.isPresent()) {
+            return SessionKey.of(channel.get() + ":default:" + chatId.get());
+        }
+        return SessionKey.MAIN;
+    }
+
+    private HttpResponse chat(RequestContext ctx) {
+        JsonObject body = ctx.jsonBody();
+        String message = JsonCodec.requiredString(body, "message");
+        SessionKey session = JsonCodec.optionalString(body, "session").or(() -> ctx.query("session"))
+                .map(SessionKey::of).orElse(SessionKey.MAIN);
+        String reply = awaitReply(conversations.start(session, message));
+        return Responses.ok(new Wire.ChatReply(true, reply, session.value()));
+    }
+
+    private HttpResponse history(RequestContext ctx) {
+        SessionKey session = ctx.query("session").filter(s -> !s.isEmpty()).map(SessionKey::of).orElse(SessionKey.MAIN);
+        int limit = ctx.query("limit").map(v -> parseLimit(v)).orElse(DEFAULT_HISTORY);
+        List<Wire.HistoryMessage> messages = store.history(session, limit).stream()
+                .map(ApiRoutes::wire)
+                .toList();
+        return Responses.ok(new Wire.History(true, session.value(), messages));
+    }
+
+    private static int parseLimit(String value) {
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= 1 && n <= MAX_HISTORY) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // Reported below with the accepted range.
+        }
+        throw new GatewayException(ErrorCode.INVALID_REQUEST, "limit: " + value + " (expected: 1.." + MAX_HISTORY + ")");
+    }
+
+    private static Wire.HistoryMessage wire(Message m) {
+        return new Wire.HistoryMessage(m.role().wireName(), m.content(), m.timestamp().toString());
+    }
+
+    private String awaitReply(Run run) {
+        AgentEvent end;
+        try {
+            end = run.await(longestRun).orElseThrow(() -> new GatewayException(ErrorCode.AGENT_ERROR,
+                    "the agent did not finish in time"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GatewayException(ErrorCode.UNAVAILABLE, "the gateway is stopping");
+        }
+        return switch (end) {
+            case AgentEvent.Completed c -> c.reply();
+            case AgentEvent.Failed f -> throw new GatewayException(ErrorCode.AGENT_ERROR, f.message());
+            default -> throw new IllegalStateException("a run ended with " + end);
+        };
+    }
+
+    /** Streams a run as SSE: {@code status}, then {@code token}/{@code tool}/{@code status}, then {@code result} or {@code error}. */
+    private void streamRun(Run run, SseSink sink) throws InterruptedException {
+        String session = run.session().value();
+        long id = 0;
+        sink.send(event(id++, "status", new Wire.RunStatus("started", run.id(), session)));
+        Run.Cursor cursor = run.cursor();
+        while (sink.isOpen()) {
+            Optional<AgentEvent> next = cursor.next(KEEP_ALIVE);
+            if (next.isEmpty()) {
+                if (cursor.done()) {
+                    return;
+                }
+                sink.comment("keep-alive");
+                continue;
+            }
+            switch (next.get()) {
+                case AgentEvent.TextDelta d -> sink.send(event(id++, "token", new Wire.RunToken(run.id(), d.text())));
+                case AgentEvent.ToolActivity t -> sink.send(event(id++, "tool", new Wire.RunTool(run.id(), t.name(), t.phase())));
+                case AgentEvent.Status s -> sink.send(event(id++, "status", new Wire.RunStatus(s.status(), run.id(), session)));
+                case AgentEvent.Completed c -> {
+                    sink.send(event(id, "result", new Wire.RunResult(run.id(), c.reply(), session)));
+                    return;
+                }
+                case AgentEvent.Failed f -> {
+                    sink.send(event(id, "error", new Wire.RunError(run.id(),
+                            new Wire.ErrorBody(ErrorCode.AGENT_ERROR.name(), f.message()))));
+                    return;
+                }
+            }
+        }
+    }
+
+    private static SseEvent event(long id, String name, Object data) {
+        return SseEvent.of(Long.toString(id), name, JsonCodec.write(data));
+    }
+
+    /** {@code WS /api/chat/live}: one turn per client message, streamed as chunks. */
+    private final class ChatLive implements WebSocketListener {
+        @Override
+        public void onText(WebSocketSession socket, String text) {
+            String session = null;
+            try {
+                JsonObject body = JsonCodec.parseObject(text);
+                session = JsonCodec.optionalString(body, "session").orElse(SessionKey.MAIN.value());
+                SessionKey key = SessionKey.of(session);
+                String message = JsonCodec.requiredString(body, "message");
+                stream(socket, conversations.start(key, message));
+            } catch (GatewayException e) {
+                socket.sendText(JsonCodec.write(new Wire.ChatError(false, "chat_error", e.getMessage(), session)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private void stream(WebSocketSession socket, Run run) throws InterruptedException {
+            String session = run.session().value();
+            Run.Cursor cursor = run.cursor();
+            while (socket.isOpen()) {
+                Optional<AgentEvent> next = cursor.next(KEEP_ALIVE);
+                if (next.isEmpty()) {
+                    if (cursor.done()) {
+                        return;
+                    }
+                    continue;
+                }
+                switch (next.get()) {
+                    case AgentEvent.TextDelta d ->
+                            socket.sendText(JsonCodec.write(new Wire.ChatChunk(true, "chat_chunk", session, d.text())));
+                    case AgentEvent.Completed c -> {
+                        socket.sendText(JsonCodec.write(new Wire.ChatDone(true, "chat_done", session)));
+                        return;
+                    }
+                    case AgentEvent.Failed f -> {
+                        socket.sendText(JsonCodec.write(new Wire.ChatError(false, "chat_error", f.message(), session)));
+                        return;
+                    }
+                    default -> {
+                        // Tool activity and status notes have no frame in this protocol.
+                    }
+                }
+            }
+        }
+    }
+}

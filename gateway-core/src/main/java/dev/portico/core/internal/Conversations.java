@@ -1,0 +1,195 @@
+package dev.portico.core.internal;
+
+import dev.portico.api.agent.Agent;
+import dev.portico.api.agent.AgentEvent;
+import dev.portico.api.agent.AgentEventSink;
+import dev.portico.api.agent.AgentRequest;
+import dev.portico.api.session.Message;
+import dev.portico.api.session.SessionKey;
+import dev.portico.api.session.SessionStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Conversation turns: one run per session at a time (later turns wait their turn, in order), a
+ * global cap on concurrent runs, a per-run timeout. Each turn stores the user message, runs the
+ * agent with the session's history, stores the reply, and publishes its events.
+ */
+public final class Conversations {
+    private static final System.Logger LOG = System.getLogger(Conversations.class.getName());
+
+    private final Agent agent;
+    private final SessionStore store;
+    private final Clock clock;
+    private final EventBus bus;
+    private final Semaphore permits;
+    private final Duration runTimeout;
+    private final int historyLimit;
+    private final Map<SessionKey, Lane> lanes = new ConcurrentHashMap<>();
+    private final Set<Run> active = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService timer;
+
+    /** The per-session lock and the number of turns holding or waiting for it. */
+    private static final class Lane {
+        final ReentrantLock lock = new ReentrantLock(true);
+        int users;
+    }
+
+    /**
+     * Creates the service.
+     *
+     * @param agent the agent
+     * @param store the session store
+     * @param clock stamps messages
+     * @param bus receives run events
+     * @param maxConcurrentRuns the global cap
+     * @param runTimeout the per-run timeout
+     * @param historyLimit how many earlier messages the agent receives
+     */
+    public Conversations(Agent agent, SessionStore store, Clock clock, EventBus bus, int maxConcurrentRuns,
+            Duration runTimeout, int historyLimit) {
+        this.agent = agent;
+        this.store = store;
+        this.clock = clock;
+        this.bus = bus;
+        this.permits = new Semaphore(maxConcurrentRuns, true);
+        this.runTimeout = runTimeout;
+        this.historyLimit = historyLimit;
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "portico-run-timer");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Starts a turn; it runs on its own virtual thread, so it outlives the caller.
+     *
+     * @param session the session
+     * @param message the user message
+     * @return the run, to follow or wait for
+     */
+    public Run start(SessionKey session, String message) {
+        Run run = new Run(UUID.randomUUID().toString(), session);
+        active.add(run);
+        Thread.ofVirtual().name("portico-run-" + run.id()).start(() -> execute(run, message));
+        return run;
+    }
+
+    /** Cancels every run still going (used when the gateway stops). */
+    public void shutdown() {
+        active.forEach(r -> r.cancel("gateway stopping"));
+        timer.shutdownNow();
+    }
+
+    private void execute(Run run, String message) {
+        run.worker(Thread.currentThread());
+        AgentEvent outcome;
+        Lane lane = null;
+        boolean permitted = false;
+        ScheduledFuture<?> timeout = null;
+        try {
+            lane = enterLane(run.session());
+            permits.acquire();
+            permitted = true;
+            if (run.cancelled()) {
+                throw new InterruptedException();
+            }
+            timeout = timer.schedule(() -> run.cancel("run timed out after " + runTimeout.toSeconds() + " s"),
+                    runTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            List<Message> history = historyLimit == 0 ? List.of() : store.history(run.session(), historyLimit);
+            store.append(run.session(), Message.user(message, clock.instant()));
+            bus.publish("agent.run.started", Map.of("run_id", run.id(), "session", run.session().value()));
+            agent.run(new AgentRequest(run.id(), run.session(), message, history), sinkFor(run));
+            outcome = run.cancelled() ? new AgentEvent.Failed(run.cancelReason()) : run.outcome();
+        } catch (InterruptedException e) {
+            outcome = new AgentEvent.Failed(run.cancelReason());
+        } catch (Exception | LinkageError e) {
+            if (run.cancelled()) {
+                outcome = new AgentEvent.Failed(run.cancelReason());
+            } else {
+                LOG.log(System.Logger.Level.WARNING, "agent run " + run.id() + " failed", e);
+                outcome = new AgentEvent.Failed("the agent failed");
+            }
+        } finally {
+            if (timeout != null) {
+                timeout.cancel(false);
+            }
+            Thread.interrupted();
+        }
+        try {
+            if (outcome instanceof AgentEvent.Completed c) {
+                store.append(run.session(), Message.assistant(c.reply(), clock.instant()));
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "storing the reply of run " + run.id() + " failed", e);
+            outcome = new AgentEvent.Failed("the reply could not be stored");
+        } finally {
+            if (permitted) {
+                permits.release();
+            }
+            if (lane != null) {
+                leaveLane(run.session(), lane);
+            }
+            active.remove(run);
+        }
+        run.finish(outcome);
+        if (outcome instanceof AgentEvent.Failed f) {
+            bus.publish("agent.run.failed", Map.of("run_id", run.id(), "session", run.session().value(), "error", f.message()));
+        } else {
+            bus.publish("agent.run.completed", Map.of("run_id", run.id(), "session", run.session().value()));
+        }
+    }
+
+    private AgentEventSink sinkFor(Run run) {
+        return new AgentEventSink() {
+            @Override
+            public void emit(AgentEvent event) {
+                run.emit(event);
+                if (event instanceof AgentEvent.TextDelta d) {
+                    bus.publish("agent.delta", Map.of("run_id", run.id(), "delta", d.text()));
+                }
+            }
+
+            @Override
+            public boolean cancelled() {
+                return run.cancelled();
+            }
+        };
+    }
+
+    private Lane enterLane(SessionKey key) throws InterruptedException {
+        Lane lane = lanes.compute(key, (k, l) -> {
+            Lane out = l == null ? new Lane() : l;
+            out.users++;
+            return out;
+        });
+        try {
+            lane.lock.lockInterruptibly();
+            return lane;
+        } catch (InterruptedException e) {
+            release(key);
+            throw e;
+        }
+    }
+
+    private void leaveLane(SessionKey key, Lane lane) {
+        lane.lock.unlock();
+        release(key);
+    }
+
+    private void release(SessionKey key) {
+        lanes.computeIfPresent(key, (k, l) -> --l.users == 0 ? null : l);
+    }
+}

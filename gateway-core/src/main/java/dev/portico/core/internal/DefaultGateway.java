@@ -1,0 +1,231 @@
+package dev.portico.core.internal;
+
+import dev.portico.api.ErrorCode;
+import dev.portico.api.GatewayException;
+import dev.portico.api.auth.AuthResult;
+import dev.portico.api.auth.Authenticator;
+import dev.portico.api.auth.Principal;
+import dev.portico.api.auth.Scope;
+import dev.portico.api.session.SessionStore;
+import dev.portico.api.transport.GatewayHandler;
+import dev.portico.api.transport.HttpRequest;
+import dev.portico.api.transport.HttpResponse;
+import dev.portico.api.transport.RunningTransport;
+import dev.portico.api.transport.Transport;
+import dev.portico.api.transport.TransportOptions;
+import dev.portico.api.transport.WebSocketDecision;
+import dev.portico.auth.TokenAuthenticator;
+import dev.portico.auth.Tokens;
+import dev.portico.core.Gateway;
+import dev.portico.core.GatewayBuilder;
+import dev.portico.core.InMemorySessionStore;
+import dev.portico.core.RunningGateway;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** The {@link Gateway}: dispatch, authentication and errors around the route table. */
+public final class DefaultGateway implements Gateway {
+    private static final System.Logger LOG = System.getLogger(DefaultGateway.class.getName());
+
+    private final Authenticator authenticator;
+    private final Optional<String> generatedToken;
+    private final Clock clock;
+    private final Instant startedAt;
+    private final String version;
+    private final long maxBodyBytes;
+    private final Conversations conversations;
+    private final Router router;
+    private final GatewayHandler handler = new Dispatcher();
+    private volatile boolean draining;
+
+    /**
+     * Builds the gateway from its builder.
+     *
+     * @param b the validated builder
+     */
+    public DefaultGateway(GatewayBuilder b) {
+        if (b.authenticator().isPresent()) {
+            this.authenticator = b.authenticator().get();
+            this.generatedToken = Optional.empty();
+        } else if (b.token().isPresent()) {
+            this.authenticator = TokenAuthenticator.of(b.token().get());
+            this.generatedToken = Optional.empty();
+        } else {
+            String token = Tokens.generate();
+            this.authenticator = TokenAuthenticator.of(token);
+            this.generatedToken = Optional.of(token);
+        }
+        this.clock = b.clock();
+        this.startedAt = clock.instant();
+        this.version = b.version();
+        this.maxBodyBytes = b.maxBodyBytes();
+        EventBus bus = new EventBus(clock, b.eventListeners());
+        SessionStore store = b.sessionStore().orElseGet(InMemorySessionStore::new);
+        this.conversations = new Conversations(b.agent(), store, clock, bus, b.maxConcurrentRuns(), b.runTimeout(),
+                b.historyLimit());
+        this.router = new Router(new ApiRoutes(this, conversations, store, b.runTimeout()).routes());
+    }
+
+    @Override
+    public GatewayHandler handler() {
+        return handler;
+    }
+
+    @Override
+    public RunningGateway start(Transport transport, TransportOptions options) {
+        Objects.requireNonNull(transport, "transport");
+        Objects.requireNonNull(options, "options");
+        RunningTransport running = transport.start(handler, options);
+        LOG.log(System.Logger.Level.INFO, "Portico " + version + " serving on " + transport.name() + " at "
+                + running.address());
+        return new Running(running, transport.name(), options.drainTimeout());
+    }
+
+    @Override
+    public Optional<String> generatedToken() {
+        return generatedToken;
+    }
+
+    @Override
+    public String version() {
+        return version;
+    }
+
+    /** @return the route table, as {@code docs/api.md} documents it */
+    public List<Route> routes() {
+        return router.routes();
+    }
+
+    long uptimeSeconds() {
+        return Math.max(0, Duration.between(startedAt, clock.instant()).toSeconds());
+    }
+
+    boolean draining() {
+        return draining;
+    }
+
+    private Optional<Principal> authorize(Route route, HttpRequest request) {
+        if (route.scope().isEmpty()) {
+            return Optional.empty();
+        }
+        Scope scope = route.scope().get();
+        return switch (authenticator.authenticate(request)) {
+            case AuthResult.Authenticated a -> {
+                if (!a.principal().has(scope)) {
+                    throw new GatewayException(ErrorCode.FORBIDDEN, "missing scope: " + scope.wireName());
+                }
+                yield Optional.of(a.principal());
+            }
+            case AuthResult.Missing m -> throw new GatewayException(ErrorCode.UNAUTHORIZED,
+                    "credential required: send Authorization: Bearer <token> or X-Api-Key: <token>")
+                    .header("WWW-Authenticate", "Bearer");
+            case AuthResult.Rejected r -> throw new GatewayException(ErrorCode.UNAUTHORIZED, "invalid credential")
+                    .header("WWW-Authenticate", "Bearer");
+        };
+    }
+
+    /** Answers every request: routing, then authentication, then the route's handler. */
+    private final class Dispatcher implements GatewayHandler {
+        @Override
+        public HttpResponse handle(HttpRequest request) {
+            try {
+                Router.Found found = route(request.method(), request);
+                Route route = found.route();
+                Optional<Principal> principal = authorize(route, request);
+                if (route.http() == null) {
+                    throw new GatewayException(ErrorCode.INVALID_REQUEST,
+                            request.path() + ": expected a WebSocket upgrade (Upgrade: websocket)");
+                }
+                return route.http().handle(new RequestContext(request, found.params(), principal, maxBodyBytes));
+            } catch (GatewayException e) {
+                return Responses.error(e);
+            } catch (UncheckedIOException e) {
+                LOG.log(System.Logger.Level.DEBUG, "request body of " + request.path() + " could not be read", e);
+                return Responses.error(new GatewayException(ErrorCode.INVALID_REQUEST, "body: could not be read")
+                        .header("Connection", "close"));
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, request.method() + " " + request.path() + " failed", e);
+                return Responses.error(ErrorCode.INTERNAL_ERROR, "internal error");
+            }
+        }
+
+        @Override
+        public WebSocketDecision upgrade(HttpRequest request) {
+            try {
+                Router.Found found = route(Route.WS, request);
+                Route route = found.route();
+                if (route.ws() == null) {
+                    throw new GatewayException(ErrorCode.INVALID_REQUEST,
+                            request.path() + ": no WebSocket here (expected: a plain HTTP request)");
+                }
+                Optional<Principal> principal = authorize(route, request);
+                return WebSocketDecision.accept(route.ws().open(
+                        new RequestContext(request, found.params(), principal, maxBodyBytes)));
+            } catch (GatewayException e) {
+                return WebSocketDecision.reject(Responses.error(e));
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "WebSocket upgrade of " + request.path() + " failed", e);
+                return WebSocketDecision.reject(Responses.error(ErrorCode.INTERNAL_ERROR, "internal error"));
+            }
+        }
+
+        private Router.Found route(String method, HttpRequest request) {
+            return switch (router.match(method, request.path())) {
+                case Router.Found f -> f;
+                case Router.WrongMethod w -> throw new GatewayException(ErrorCode.METHOD_NOT_ALLOWED,
+                        request.method() + " " + request.path() + ": method not allowed (allowed: "
+                                + String.join(", ", w.allowed()) + ")")
+                        .header("Allow", String.join(", ", w.allowed()));
+                case Router.Missing m -> throw new GatewayException(ErrorCode.NOT_FOUND,
+                        "no route for " + request.method() + " " + request.path());
+            };
+        }
+    }
+
+    /** A gateway serving on one transport. */
+    private final class Running implements RunningGateway {
+        private final RunningTransport transport;
+        private final String name;
+        private final Duration defaultDrain;
+        private final AtomicBoolean stopped = new AtomicBoolean();
+
+        Running(RunningTransport transport, String name, Duration defaultDrain) {
+            this.transport = transport;
+            this.name = name;
+            this.defaultDrain = defaultDrain;
+        }
+
+        @Override
+        public InetSocketAddress address() {
+            return transport.address();
+        }
+
+        @Override
+        public String transportName() {
+            return name;
+        }
+
+        @Override
+        public void stop(Duration drain) {
+            if (!stopped.compareAndSet(false, true)) {
+                return;
+            }
+            draining = true;
+            transport.stop(drain);
+            conversations.shutdown();
+            LOG.log(System.Logger.Level.INFO, "Portico stopped");
+        }
+
+        @Override
+        public void close() {
+            stop(defaultDrain);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.portico.core.internal;
+
+import dev.portico.api.ErrorCode;
+import dev.portico.api.GatewayException;
+import dev.portico.api.auth.Principal;
+import dev.portico.api.transport.HttpRequest;
+import jakarta.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * A request as a route handler sees it: the request, the path parameters, the principal, and a
+ * bounded reader for the JSON body.
+ *
+ * @param request the request
+ * @param params the decoded path parameters
+ * @param principal who made it, empty on public routes
+ * @param maxBodyBytes the body limit of this route
+ */
+public record RequestContext(HttpRequest request, Map<String, String> params, Optional<Principal> principal,
+        long maxBodyBytes) {
+
+    /**
+     * Reads the body as a JSON object: checks the content type (415), the declared and the actual
+     * length (413, without reading past the limit) and the syntax (400).
+     *
+     * @return the object
+     * @throws GatewayException naming the problem
+     */
+    public JsonObject jsonBody() {
+        Optional<String> type = request.headers().first("Content-Type");
+        if (type.isPresent() && !isJson(type.get())) {
+            throw new GatewayException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                    "Content-Type: " + type.get() + " (expected: application/json)");
+        }
+        return JsonCodec.parseObject(readBody());
+    }
+
+    /**
+     * Reads the whole body, refusing more than the limit.
+     *
+     * @return the body bytes
+     * @throws GatewayException {@code PAYLOAD_TOO_LARGE} with {@code Connection: close}
+     */
+    public byte[] readBody() {
+        OptionalLong declared = request.contentLength();
+        if (declared.isPresent() && declared.getAsLong() > maxBodyBytes) {
+            throw tooLarge();
+        }
+        try (InputStream in = request.body()) {
+            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
+            if (bytes.length > maxBodyBytes) {
+                throw tooLarge();
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the request body", e);
+        }
+    }
+
+    /**
+     * A query parameter.
+     *
+     * @param name the name
+     * @return the decoded value, or empty
+     */
+    public Optional<String> query(String name) {
+        return request.queryParam(name);
+    }
+
+    private GatewayException tooLarge() {
+        return new GatewayException(ErrorCode.PAYLOAD_TOO_LARGE,
+                "body: larger than " + maxBodyBytes + " bytes").header("Connection", "close");
+    }
+
+    private static boolean isJson(String contentType) {
+        String t = contentType.toLowerCase(Locale.ROOT);
+        int semi = t.indexOf(';');
+        String mime = (semi < 0 ? t : t.substring(0, semi)).trim();
+        return mime.equals("application/json") || (mime.startsWith("application/") && mime.endsWith("+json"));
+    }
+}

@@ -1,0 +1,112 @@
+package dev.portico.core.internal;
+
+import dev.portico.api.auth.Scope;
+import dev.portico.api.transport.HttpResponse;
+import dev.portico.api.transport.WebSocketListener;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One entry of the route table: a method, a path pattern ({@code /api/sessions/:key}), the scope it
+ * needs (empty = public) and what answers it: an HTTP handler or, for {@code WS} routes, a WebSocket
+ * listener factory.
+ *
+ * @param method {@code GET}, {@code POST}, … or {@code WS}
+ * @param pattern the path pattern; {@code :name} segments are parameters
+ * @param scope the scope required, empty for public routes
+ * @param http the HTTP handler (null for WS routes)
+ * @param ws the listener factory (null for HTTP routes)
+ */
+public record Route(String method, String pattern, Optional<Scope> scope, HttpHandler http, WsHandler ws) {
+
+    /** The method name of WebSocket routes in the table. */
+    public static final String WS = "WS";
+
+    /** Answers an HTTP request. */
+    @FunctionalInterface
+    public interface HttpHandler {
+        /**
+         * Answers.
+         *
+         * @param ctx the request and what routing found
+         * @return the response
+         */
+        HttpResponse handle(RequestContext ctx);
+    }
+
+    /** Creates the listener of an accepted WebSocket. */
+    @FunctionalInterface
+    public interface WsHandler {
+        /**
+         * Creates the listener.
+         *
+         * @param ctx the upgrade request and what routing found
+         * @return the listener
+         */
+        WebSocketListener open(RequestContext ctx);
+    }
+
+    /**
+     * Validates the route.
+     *
+     * @param method the method
+     * @param pattern the pattern
+     * @param scope the scope
+     * @param http the HTTP handler
+     * @param ws the listener factory
+     */
+    public Route {
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(pattern, "pattern");
+        Objects.requireNonNull(scope, "scope");
+        if ((http == null) == (ws == null)) {
+            throw new IllegalArgumentException("route " + method + " " + pattern + ": exactly one handler");
+        }
+    }
+
+    /**
+     * The path parameters when {@code path} matches the pattern.
+     *
+     * @param path the raw request path
+     * @return the parameters (decoded), or empty when the path does not match
+     */
+    Optional<Map<String, String>> match(String path) {
+        List<String> want = segments(pattern);
+        List<String> got = segments(path);
+        if (want.size() != got.size()) {
+            return Optional.empty();
+        }
+        Map<String, String> params = null;
+        for (int i = 0; i < want.size(); i++) {
+            String w = want.get(i);
+            if (w.startsWith(":")) {
+                if (got.get(i).isEmpty()) {
+                    return Optional.empty();
+                }
+                if (params == null) {
+                    params = new java.util.LinkedHashMap<>();
+                }
+                params.put(w.substring(1), java.net.URLDecoder.decode(got.get(i).replace("+", "%2B"),
+                        java.nio.charset.StandardCharsets.UTF_8));
+            } else if (!w.equals(got.get(i))) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(params == null ? Map.of() : params);
+    }
+
+    private static List<String> segments(String path) {
+        List<String> out = new ArrayList<>();
+        int start = 1;
+        while (start <= path.length()) {
+            int slash = path.indexOf('/', start);
+            int end = slash < 0 ? path.length() : slash;
+            out.add(path.substring(start, end));
+            start = end + 1;
+        }
+        return out;
+    }
+}

@@ -1,0 +1,218 @@
+package dev.portico.core.internal;
+
+import dev.portico.api.agent.AgentEvent;
+import dev.portico.api.session.SessionKey;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One agent run: its id, its session, and the events it produced so far. Any number of readers
+ * follow it with a {@link Cursor}, from the first event, whether they came early or late; the run
+ * does not depend on them and goes on when they leave.
+ */
+public final class Run {
+    private final String id;
+    private final SessionKey session;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final List<AgentEvent> events = new ArrayList<>();
+    private final StringBuilder reply = new StringBuilder();
+    private AgentEvent terminal;
+    private AgentEvent pendingTerminal;
+    private String carry = "";
+    private volatile boolean cancelled;
+    private volatile String cancelReason = "run cancelled";
+    private volatile Thread worker;
+
+    Run(String id, SessionKey session) {
+        this.id = id;
+        this.session = session;
+    }
+
+    /** @return the run id */
+    public String id() {
+        return id;
+    }
+
+    /** @return the session */
+    public SessionKey session() {
+        return session;
+    }
+
+    /**
+     * A reader positioned at the first event.
+     *
+     * @return a new cursor
+     */
+    public Cursor cursor() {
+        return new Cursor();
+    }
+
+    /**
+     * Waits for the run to end.
+     *
+     * @param timeout the longest wait
+     * @return the {@link AgentEvent.Completed} or {@link AgentEvent.Failed}, or empty on timeout
+     * @throws InterruptedException when the waiting thread is interrupted
+     */
+    public Optional<AgentEvent> await(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        lock.lock();
+        try {
+            while (terminal == null) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return Optional.empty();
+                }
+                changed.awaitNanos(left);
+            }
+            return Optional.of(terminal);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Asks the run to stop: the agent sees {@code cancelled()} and its thread is interrupted.
+     *
+     * @param reason the failure message the run ends with
+     */
+    public void cancel(String reason) {
+        cancelReason = reason;
+        cancelled = true;
+        Thread t = worker;
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
+    boolean cancelled() {
+        return cancelled;
+    }
+
+    String cancelReason() {
+        return cancelReason;
+    }
+
+    void worker(Thread thread) {
+        this.worker = thread;
+    }
+
+    /**
+     * Records an event from the agent. Deltas are joined across a split surrogate pair so that no
+     * reader ever sees half a code point; the final event is held until {@link #finish} makes it
+     * visible (after the reply is stored).
+     */
+    void emit(AgentEvent event) {
+        lock.lock();
+        try {
+            if (terminal != null || pendingTerminal != null) {
+                return;
+            }
+            switch (event) {
+                case AgentEvent.TextDelta d -> {
+                    String text = carry + d.text();
+                    carry = "";
+                    if (!text.isEmpty() && Character.isHighSurrogate(text.charAt(text.length() - 1))) {
+                        carry = text.substring(text.length() - 1);
+                        text = text.substring(0, text.length() - 1);
+                    }
+                    if (text.isEmpty()) {
+                        return;
+                    }
+                    reply.append(text);
+                    events.add(new AgentEvent.TextDelta(text));
+                }
+                case AgentEvent.Completed c -> pendingTerminal = c;
+                case AgentEvent.Failed f -> pendingTerminal = f;
+                default -> events.add(event);
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The final event the agent reported, or a completion with the streamed text when it reported
+     * none.
+     */
+    AgentEvent outcome() {
+        lock.lock();
+        try {
+            if (pendingTerminal != null) {
+                return pendingTerminal;
+            }
+            if (!carry.isEmpty()) {
+                reply.append(carry);
+                events.add(new AgentEvent.TextDelta(carry));
+                carry = "";
+            }
+            return new AgentEvent.Completed(reply.toString());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Ends the run with its final event, visible to every reader. */
+    void finish(AgentEvent end) {
+        lock.lock();
+        try {
+            if (terminal == null) {
+                terminal = end;
+                events.add(end);
+                changed.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Reads the events of a run in order. Not shared between threads. */
+    public final class Cursor {
+        private int next;
+
+        private Cursor() {}
+
+        /**
+         * The next event, waiting for it up to {@code timeout}.
+         *
+         * @param timeout the longest wait
+         * @return the event, or empty on timeout; after the final event, always empty at once
+         * @throws InterruptedException when the reading thread is interrupted
+         */
+        public Optional<AgentEvent> next(Duration timeout) throws InterruptedException {
+            lock.lock();
+            try {
+                long left = timeout.toNanos();
+                while (next >= events.size()) {
+                    if (terminal != null || left <= 0) {
+                        return Optional.empty();
+                    }
+                    left = changed.awaitNanos(left);
+                }
+                return Optional.of(events.get(next++));
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /**
+         * Whether the final event has been read.
+         *
+         * @return true when nothing more will come
+         */
+        public boolean done() {
+            lock.lock();
+            try {
+                return terminal != null && next >= events.size();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+}

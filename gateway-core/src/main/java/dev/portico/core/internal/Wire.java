@@ -1,0 +1,174 @@
+package dev.portico.core.internal;
+
+import jakarta.json.bind.annotation.JsonbProperty;
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
+import java.util.List;
+
+/**
+ * The JSON shapes of the API, as records. Field names follow API.md exactly; absent (null) fields
+ * are left out of the output.
+ */
+public final class Wire {
+    private Wire() {}
+
+    /**
+     * The error envelope.
+     *
+     * @param ok always false
+     * @param error the code and message
+     */
+    @JsonbPropertyOrder({"ok", "error"})
+    public record ErrorEnvelope(boolean ok, ErrorBody error) {}
+
+    /**
+     * The inside of the error envelope.
+     *
+     * @param code the error code
+     * @param message the message
+     */
+    @JsonbPropertyOrder({"code", "message"})
+    public record ErrorBody(String code, String message) {}
+
+    /**
+     * {@code GET /health}.
+     *
+     * @param ok true
+     * @param status {@code healthy}
+     * @param uptime seconds since start
+     * @param version the gateway version
+     */
+    @JsonbPropertyOrder({"ok", "status", "uptime", "version"})
+    public record Health(boolean ok, String status, long uptime, String version) {}
+
+    /**
+     * {@code GET /healthz} and {@code GET /ready}.
+     *
+     * @param ok true
+     * @param status {@code alive} or {@code ready}
+     */
+    @JsonbPropertyOrder({"ok", "status"})
+    public record Probe(boolean ok, String status) {}
+
+    /**
+     * {@code POST /api/agent}.
+     *
+     * @param status {@code ok}
+     * @param ok true
+     * @param reply the agent's reply
+     * @param session the session key
+     * @param runId the run id
+     */
+    @JsonbPropertyOrder({"status", "ok", "reply", "session", "run_id"})
+    public record AgentReply(String status, boolean ok, String reply, String session,
+            @JsonbProperty("run_id") String runId) {}
+
+    /**
+     * {@code POST /api/chat}.
+     *
+     * @param ok true
+     * @param reply the agent's reply
+     * @param session the session key
+     */
+    @JsonbPropertyOrder({"ok", "reply", "session"})
+    public record ChatReply(boolean ok, String reply, String session) {}
+
+    /**
+     * {@code GET /api/chat/history}.
+     *
+     * @param ok true
+     * @param session the session key
+     * @param messages oldest first
+     */
+    @JsonbPropertyOrder({"ok", "session", "messages"})
+    public record History(boolean ok, String session, List<HistoryMessage> messages) {}
+
+    /**
+     * One message of a history.
+     *
+     * @param role {@code user}, {@code assistant} or {@code system}
+     * @param content the text
+     * @param timestamp RFC 3339
+     */
+    @JsonbPropertyOrder({"role", "content", "timestamp"})
+    public record HistoryMessage(String role, String content, String timestamp) {}
+
+    /**
+     * SSE {@code status} event of a run.
+     *
+     * @param status {@code started} or the agent's note
+     * @param runId the run
+     * @param session the session
+     */
+    @JsonbPropertyOrder({"status", "run_id", "session"})
+    public record RunStatus(String status, @JsonbProperty("run_id") String runId, String session) {}
+
+    /**
+     * SSE {@code token} event.
+     *
+     * @param runId the run
+     * @param delta the piece of reply
+     */
+    @JsonbPropertyOrder({"run_id", "delta"})
+    public record RunToken(@JsonbProperty("run_id") String runId, String delta) {}
+
+    /**
+     * SSE {@code tool} event.
+     *
+     * @param runId the run
+     * @param name the tool
+     * @param phase the phase
+     */
+    @JsonbPropertyOrder({"run_id", "name", "phase"})
+    public record RunTool(@JsonbProperty("run_id") String runId, String name, String phase) {}
+
+    /**
+     * SSE {@code result} event.
+     *
+     * @param runId the run
+     * @param reply the whole reply
+     * @param session the session
+     */
+    @JsonbPropertyOrder({"run_id", "reply", "session"})
+    public record RunResult(@JsonbProperty("run_id") String runId, String reply, String session) {}
+
+    /**
+     * SSE {@code error} event.
+     *
+     * @param runId the run
+     * @param error the code and message
+     */
+    @JsonbPropertyOrder({"run_id", "error"})
+    public record RunError(@JsonbProperty("run_id") String runId, ErrorBody error) {}
+
+    /**
+     * WebSocket {@code chat_chunk}.
+     *
+     * @param ok true
+     * @param type {@code chat_chunk}
+     * @param session the session
+     * @param delta the piece of reply
+     */
+    @JsonbPropertyOrder({"ok", "type", "session", "delta"})
+    public record ChatChunk(boolean ok, String type, String session, String delta) {}
+
+    /**
+     * WebSocket {@code chat_done}.
+     *
+     * @param ok true
+     * @param type {@code chat_done}
+     * @param session the session
+     */
+    @JsonbPropertyOrder({"ok", "type", "session"})
+    public record ChatDone(boolean ok, String type, String session) {}
+
+    /**
+     * WebSocket {@code chat_error}.
+     *
+     * @param ok false
+     * @param type {@code chat_error}
+     * @param error what went wrong
+     * @param session the session, when known
+     */
+    @JsonbPropertyOrder({"ok", "type", "error", "session"})
+    public record ChatError(boolean ok, String type, String error, String session) {}
+}
