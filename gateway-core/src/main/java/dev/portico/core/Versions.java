@@ -4,13 +4,18 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
 
-/** Where Portico's own version comes from: a resource the build fills in. */
-final class Versions {
+/** Portico's own version, from a resource the build fills in. */
+public final class Versions {
     private static final String VERSION = load();
 
     private Versions() {}
 
-    static String portico() {
+    /**
+     * The version of this Portico build.
+     *
+     * @return such as {@code 0.1.0}, or {@code unknown} when run from unfiltered sources
+     */
+    public static String portico() {
         return VERSION;
     }
 

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Load benchmark: for each adapter, in one run, drive with wrk (after a warm-up):
+#   (a) the bare server library with a hand-written /health handler (the framework's limit),
+#   (a') the Portico adapter with a constant handler (the adapter alone),
+#   (b) GET /health through the whole gateway,
+#   (c) an authenticated POST /api/agent through the gateway (echo agent).
+# Prints req/s and p99 for each and the ratios b/a, c/a (and b/a', c/a').
+# Usage: bench/run.sh [duration-seconds (10)] [warmup-seconds (5)] [connections (50)]
+# Targets 127.0.0.1 only; every wrk run is bounded in time.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+duration="${1:-10}"
+warmup="${2:-5}"
+conns="${3:-50}"
+threads=2
+token="bench-token-0123456789abcdef"
+
+if ! command -v wrk >/dev/null 2>&1; then
+  echo "Installing wrk (Debian package)..." >&2
+  if [ "$(id -u)" -eq 0 ]; then apt-get update -qq && apt-get install -y -qq wrk >/dev/null
+  else sudo apt-get update -qq && sudo apt-get install -y -qq wrk >/dev/null; fi
+fi
+
+. "$root/scripts/find-jdk.sh"
+portico_find_jdk
+export PATH="$JAVA_HOME/bin:$PATH"
+
+echo "Building the benchmark servers..." >&2
+(cd "$root" && ./mvnw -B -q -ntp -DskipTests -DskipITs -pl bench -am package) >&2
+cp="$root/bench/target/portico-bench-0.1.0-SNAPSHOT.jar:$root/bench/target/libs/*"
+
+work="$(mktemp -d)"
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+cat >"$work/agent.lua" <<LUA
+wrk.method = "POST"
+wrk.body = '{"message":"hello from wrk"}'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $token"
+LUA
+
+server_pid=""
+start_server() { # mode -> sets $port
+  java -Xms256m -Xmx512m -cp "$cp" dev.portico.bench.BenchServer "$1" 0 "$token" >"$work/server.out" 2>"$work/server.err" &
+  server_pid=$!
+  for _ in $(seq 1 200); do
+    if grep -q '^READY ' "$work/server.out" 2>/dev/null; then
+      port=$(awk '/^READY /{print $2}' "$work/server.out"); return 0
+    fi
+    if ! kill -0 "$server_pid" 2>/dev/null; then cat "$work/server.err" >&2; return 1; fi
+    sleep 0.05
+  done
+  echo "server $1 did not start" >&2; return 1
+}
+stop_server() { kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; }
+
+# run_wrk url [lua] -> prints "rps p99ms"
+run_wrk() {
+  local args=(-t"$threads" -c"$conns" --latency)
+  [ -n "${2:-}" ] && args+=(-s "$2")
+  wrk "${args[@]}" -d"${warmup}s" "$1" >/dev/null 2>&1 || true
+  wrk "${args[@]}" -d"${duration}s" "$1" >"$work/wrk.out" 2>&1
+  local rps p99
+  rps=$(awk '/^Requests\/sec:/{print $2}' "$work/wrk.out")
+  p99=$(awk '$1=="99%"{print $2}' "$work/wrk.out")
+  local non2xx
+  non2xx=$(awk '/Non-2xx/{print $NF}' "$work/wrk.out")
+  if [ -n "$non2xx" ]; then echo "warning: $non2xx non-2xx answers for $1" >&2; fi
+  echo "$rps $p99"
+}
+
+ratio() { awk -v x="$1" -v y="$2" 'BEGIN { if (y > 0) printf "%.2f", x / y; else print "n/a" }'; }
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -n1)"
+echo "wrk -t$threads -c$conns, ${warmup}s warm-up then ${duration}s measured, same machine as the server"
+printf '\n%-10s %-34s %12s %10s\n' adapter case req/s p99
+for server in helidon undertow; do
+  start_server "raw-$server"; read -r a a99 < <(run_wrk "http://127.0.0.1:$port/health"); stop_server
+  start_server "bare-$server"; read -r ab ab99 < <(run_wrk "http://127.0.0.1:$port/health"); stop_server
+  start_server "gateway-$server"
+  read -r b b99 < <(run_wrk "http://127.0.0.1:$port/health")
+  read -r c c99 < <(run_wrk "http://127.0.0.1:$port/api/agent" "$work/agent.lua")
+  stop_server
+  printf '%-10s %-34s %12s %10s\n' "$server" "(a)  bare $server handler" "$a" "$a99"
+  printf '%-10s %-34s %12s %10s\n' "$server" "(a') Portico adapter, constant" "$ab" "$ab99"
+  printf '%-10s %-34s %12s %10s\n' "$server" "(b)  gateway GET /health" "$b" "$b99"
+  printf '%-10s %-34s %12s %10s\n' "$server" "(c)  gateway POST /api/agent" "$c" "$c99"
+  printf '%-10s b/a = %s   c/a = %s   b/a'"'"' = %s   c/a'"'"' = %s\n\n' "$server" \
+    "$(ratio "$b" "$a")" "$(ratio "$c" "$a")" "$(ratio "$b" "$ab")" "$(ratio "$c" "$ab")"
+done

@@ -1,0 +1,94 @@
+package dev.portico.bench;
+
+import dev.portico.api.transport.GatewayHandler;
+import dev.portico.api.transport.Headers;
+import dev.portico.api.transport.HttpRequest;
+import dev.portico.api.transport.HttpResponse;
+import dev.portico.api.transport.Transport;
+import dev.portico.api.transport.TransportOptions;
+import dev.portico.api.transport.WebSocketDecision;
+import dev.portico.core.Gateway;
+import dev.portico.server.helidon.HelidonTransport;
+import dev.portico.server.undertow.UndertowTransport;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.WebServer;
+import io.undertow.Undertow;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * One server for bench/run.sh, chosen by mode:
+ *
+ * <ul>
+ *   <li>{@code raw-helidon PORT}, {@code raw-undertow PORT}: the server library alone with a
+ *       hand-written {@code /health} handler (the framework's limit);
+ *   <li>{@code bare-helidon PORT}, {@code bare-undertow PORT}: the Portico adapter with a handler
+ *       that answers a constant (the adapter's cost);
+ *   <li>{@code gateway-helidon PORT TOKEN}, {@code gateway-undertow PORT TOKEN}: the whole gateway
+ *       with the echo agent.
+ * </ul>
+ *
+ * It prints {@code READY <port>} once it serves and runs until killed.
+ */
+public final class BenchServer {
+    private static final byte[] HEALTH = "{\"ok\":true,\"status\":\"healthy\",\"uptime\":1,\"version\":\"bench\"}"
+            .getBytes(StandardCharsets.UTF_8);
+
+    private BenchServer() {}
+
+    /**
+     * Starts the server.
+     *
+     * @param args mode, port and (for gateway modes) the token
+     * @throws InterruptedException never in practice: the server runs until the process is killed
+     */
+    public static void main(String[] args) throws InterruptedException {
+        String mode = args[0];
+        int port = Integer.parseInt(args[1]);
+        TransportOptions options = TransportOptions.builder().port(port).build();
+        int bound = switch (mode) {
+            case "raw-helidon" -> WebServer.builder().host("127.0.0.1").port(port)
+                    .routing(r -> r.get("/health", (req, res) -> {
+                        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+                        res.send(HEALTH);
+                    }))
+                    .build().start().port();
+            case "raw-undertow" -> {
+                Undertow u = Undertow.builder().addHttpListener(port, "127.0.0.1").setHandler(exchange -> {
+                    exchange.getResponseHeaders().put(io.undertow.util.Headers.CONTENT_TYPE, "application/json");
+                    exchange.getResponseSender().send(java.nio.ByteBuffer.wrap(HEALTH));
+                }).build();
+                u.start();
+                yield ((java.net.InetSocketAddress) u.getListenerInfo().get(0).getAddress()).getPort();
+            }
+            case "bare-helidon" -> new HelidonTransport().start(constant(), options).port();
+            case "bare-undertow" -> new UndertowTransport().start(constant(), options).port();
+            case "gateway-helidon" -> gateway(new HelidonTransport(), options, args[2]);
+            case "gateway-undertow" -> gateway(new UndertowTransport(), options, args[2]);
+            default -> throw new IllegalArgumentException("mode: " + mode
+                    + " (expected: raw-helidon, raw-undertow, bare-helidon, bare-undertow, gateway-helidon, gateway-undertow)");
+        };
+        System.out.println("READY " + bound);
+        System.out.flush();
+        new CountDownLatch(1).await();
+    }
+
+    private static int gateway(Transport transport, TransportOptions options, String token) {
+        return Gateway.builder().token(token).build().start(transport, options).port();
+    }
+
+    private static GatewayHandler constant() {
+        Headers json = Headers.builder().set("Content-Type", "application/json").build();
+        return new GatewayHandler() {
+            @Override
+            public HttpResponse handle(HttpRequest request) {
+                return HttpResponse.of(200, json, HEALTH);
+            }
+
+            @Override
+            public WebSocketDecision upgrade(HttpRequest request) {
+                return WebSocketDecision.reject(HttpResponse.text(404, "text/plain", "no"));
+            }
+        };
+    }
+}

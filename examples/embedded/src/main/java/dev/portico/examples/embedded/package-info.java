@@ -1,0 +1,2 @@
+/** An application that embeds Portico with its own agent. */
+package dev.portico.examples.embedded;
