@@ -8,10 +8,14 @@ public final class WebSocketCloseCodes {
     public static final int GOING_AWAY = 1001;
     /** The peer broke the protocol. */
     public static final int PROTOCOL_ERROR = 1002;
+    /** The peer sent a kind of data that is not accepted (binary messages, for example). */
+    public static final int UNSUPPORTED_DATA = 1003;
     /** No close code was present (never sent, only reported). */
     public static final int NO_STATUS = 1005;
     /** The connection dropped without a close frame (never sent, only reported). */
     public static final int ABNORMAL = 1006;
+    /** A text message was not valid UTF-8. */
+    public static final int INVALID_PAYLOAD = 1007;
     /** The peer broke a policy, for example by reading too slowly. */
     public static final int POLICY_VIOLATION = 1008;
     /** A message was larger than the limit. */
