@@ -19,8 +19,10 @@ public interface GatewayHandler {
     HttpResponse handle(HttpRequest request);
 
     /**
-     * Decides a WebSocket upgrade request (a {@code GET} with {@code Upgrade: websocket}) before the
-     * handshake: authentication and origin checks happen here.
+     * Decides a WebSocket upgrade request (a {@code GET} with {@code Upgrade: websocket} and a valid
+     * handshake) before the handshake: authentication and origin checks happen here. A request
+     * whose handshake is malformed goes to {@link #handle(HttpRequest)} instead, so the core
+     * answers it.
      *
      * @param request the upgrade request
      * @return accept with a listener, or reject with a response to send instead

@@ -103,7 +103,9 @@ public interface HttpRequest {
     }
 
     /**
-     * The request body as a stream, read at most once. Empty for requests without a body.
+     * The request body as a stream, read at most once. Empty for requests without a body. Closing
+     * it does not read the rest of the body: after a response with {@code Connection: close} the
+     * transport closes the connection instead of draining what the client still sends.
      *
      * @return the body stream
      */

@@ -8,7 +8,8 @@ import java.util.Objects;
  * either {@linkplain ResponseBody.Bytes bytes} or an {@linkplain ResponseBody.Stream SSE stream}.
  *
  * <p>Transports send exactly what is here and add nothing observable of their own beyond the
- * framing their protocol needs ({@code Content-Length} or chunking, {@code Date}).
+ * framing their protocol needs ({@code Content-Length} or chunking, {@code Date}). For a
+ * {@code HEAD} request they send the status and headers only.
  *
  * @param status the HTTP status code
  * @param headers the response headers

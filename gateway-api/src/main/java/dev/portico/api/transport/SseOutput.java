@@ -15,6 +15,9 @@ public interface SseOutput {
      */
     void writeAndFlush(byte[] bytes) throws IOException;
 
-    /** Ends the response; called at most once, by the sink. */
+    /**
+     * Ends the response; called at most once, by the sink, possibly while another thread's write is
+     * still blocked (the transport then fails that write).
+     */
     void close();
 }

@@ -15,7 +15,9 @@ import java.util.Objects;
  * @param maxBodyBytes the largest request body any route accepts (the core answers 413 past each
  *     route's own limit); transports stream bodies and never buffer more than this
  * @param maxHeaderBytes the largest request head (request line and headers) accepted
- * @param idleTimeout how long an idle keep-alive connection is kept open
+ * @param idleTimeout how long a keep-alive connection with no request in progress is kept open;
+ *     zero means no timeout. It never cuts a request in progress (a long agent run, a quiet SSE
+ *     stream) nor a WebSocket
  * @param maxWebSocketFrameBytes the largest WebSocket message accepted; larger ones close the
  *     socket with 1009
  * @param maxQueuedOutboundBytes the bound on bytes queued for one slow WebSocket peer; past it the

@@ -15,7 +15,10 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class TransportSseSink implements SseSink {
     private final SseOutput output;
-    private final ReentrantLock lock = new ReentrantLock();
+    /** Serialises writers; held while a write blocks. */
+    private final ReentrantLock writeLock = new ReentrantLock();
+    /** Guards the open flag and the callbacks; never held across I/O. */
+    private final ReentrantLock stateLock = new ReentrantLock();
     private final List<Runnable> closeCallbacks = new ArrayList<>();
     private volatile boolean open = true;
 
@@ -44,14 +47,14 @@ public final class TransportSseSink implements SseSink {
     @Override
     public void onClose(Runnable callback) {
         Objects.requireNonNull(callback, "callback");
-        lock.lock();
+        stateLock.lock();
         try {
             if (open) {
                 closeCallbacks.add(callback);
                 return;
             }
         } finally {
-            lock.unlock();
+            stateLock.unlock();
         }
         callback.run();
     }
@@ -63,14 +66,15 @@ public final class TransportSseSink implements SseSink {
 
     /**
      * Tells the sink that the transport saw the client go away (without a failed write). Runs the
-     * close callbacks; does not touch the output again.
+     * close callbacks; does not touch the output again. It never waits for a write in progress, so
+     * an I/O thread may call it.
      */
     public void transportClosed() {
         closeInternal(false);
     }
 
     private boolean write(byte[] frame) {
-        lock.lock();
+        writeLock.lock();
         try {
             if (!open) {
                 return false;
@@ -82,7 +86,7 @@ public final class TransportSseSink implements SseSink {
                 // The client went away; closing is the whole answer to that.
             }
         } finally {
-            lock.unlock();
+            writeLock.unlock();
         }
         closeInternal(true);
         return false;
@@ -90,7 +94,7 @@ public final class TransportSseSink implements SseSink {
 
     private void closeInternal(boolean closeOutput) {
         List<Runnable> callbacks;
-        lock.lock();
+        stateLock.lock();
         try {
             if (!open) {
                 return;
@@ -98,15 +102,15 @@ public final class TransportSseSink implements SseSink {
             open = false;
             callbacks = new ArrayList<>(closeCallbacks);
             closeCallbacks.clear();
-            if (closeOutput) {
-                try {
-                    output.close();
-                } catch (RuntimeException ignored) {
-                    // Closing a connection that is already gone may fail; the stream is over either way.
-                }
-            }
         } finally {
-            lock.unlock();
+            stateLock.unlock();
+        }
+        if (closeOutput) {
+            try {
+                output.close();
+            } catch (RuntimeException ignored) {
+                // Closing a connection that is already gone may fail; the stream is over either way.
+            }
         }
         callbacks.forEach(Runnable::run);
     }

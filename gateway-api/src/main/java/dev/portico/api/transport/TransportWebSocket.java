@@ -34,6 +34,10 @@ public final class TransportWebSocket implements WebSocketSession {
     private final AtomicLong queuedIn = new AtomicLong();
     private final AtomicBoolean open = new AtomicBoolean(true);
     private final AtomicBoolean closeReported = new AtomicBoolean();
+    /** The code and reason of a close this side started; reported instead of the peer's echo. */
+    private volatile CloseFrame initiated;
+
+    private record CloseFrame(int code, String reason) {}
 
     private TransportWebSocket(HttpRequest request, WebSocketListener listener, WebSocketOutput output, long maxQueuedBytes) {
         this.request = Objects.requireNonNull(request, "request");
@@ -78,7 +82,9 @@ public final class TransportWebSocket implements WebSocketSession {
                 try {
                     output.sendText(text);
                 } catch (IOException | RuntimeException e) {
-                    failed(e);
+                    if (open.get()) {
+                        failed(e);
+                    }
                 } finally {
                     queuedOut.addAndGet(-size);
                 }
@@ -96,6 +102,7 @@ public final class TransportWebSocket implements WebSocketSession {
             return;
         }
         String r = truncateReason(reason);
+        initiated = new CloseFrame(code, r);
         try {
             outbound.execute(() -> {
                 output.close(code, r);
@@ -148,7 +155,9 @@ public final class TransportWebSocket implements WebSocketSession {
     /**
      * The socket closed: the peer sent a close frame, the transport closed it (for example with
      * 1009 for a frame over the limit), or the connection dropped (1006). Runs
-     * {@link WebSocketListener#onClose} once; later calls do nothing.
+     * {@link WebSocketListener#onClose} once; later calls do nothing. When this side started the
+     * close (with {@link #close(int, String)} or because a queue bound was exceeded), the listener
+     * sees the code this side sent, not the peer's echo.
      *
      * @param code the close code
      * @param reason the reason, possibly empty
@@ -158,7 +167,10 @@ public final class TransportWebSocket implements WebSocketSession {
         if (!closeReported.compareAndSet(false, true)) {
             return;
         }
-        dispatch(() -> listener.onClose(this, code, reason == null ? "" : reason));
+        CloseFrame ours = initiated;
+        int reportedCode = ours != null ? ours.code() : code;
+        String reportedReason = ours != null ? ours.reason() : (reason == null ? "" : reason);
+        dispatch(() -> listener.onClose(this, reportedCode, reportedReason));
         inbound.shutdown();
         outbound.shutdown();
     }
@@ -180,6 +192,7 @@ public final class TransportWebSocket implements WebSocketSession {
         if (!open.compareAndSet(true, false)) {
             return;
         }
+        initiated = new CloseFrame(code, reason);
         outbound.shutdownNow();
         Thread.ofVirtual().name("portico-ws-abort").start(() -> {
             try {
