@@ -19,6 +19,7 @@ import java.util.Set;
 public final class Tokens {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+    private static final Set<PosixFilePermission> OWNER_DIR = PosixFilePermissions.fromString("rwx------");
 
     private Tokens() {}
 
@@ -49,7 +50,7 @@ public final class Tokens {
                 return read(file);
             }
             Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
+            createOwnerOnlyDirectory(dir);
             String token = generate();
             Path tmp = Files.createTempFile(dir, ".token", ".tmp");
             try {
@@ -90,6 +91,30 @@ public final class Tokens {
             throw new IOException("the file is empty; delete it to have a new token generated");
         }
         return token;
+    }
+
+    /**
+     * Creates a directory (and its parents) when missing; the directory itself gets mode 0700 on
+     * POSIX file systems. An existing directory is left as it is.
+     *
+     * @param dir the directory, such as {@code ~/.portico}
+     * @throws IOException when it cannot be created
+     */
+    public static void createOwnerOnlyDirectory(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        Path parent = dir.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        try {
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(OWNER_DIR));
+        } catch (UnsupportedOperationException notPosix) {
+            Files.createDirectories(dir);
+        } catch (FileAlreadyExistsException raced) {
+            // Another process made it first; use it as it is.
+        }
     }
 
     private static void setOwnerOnly(Path file) throws IOException {

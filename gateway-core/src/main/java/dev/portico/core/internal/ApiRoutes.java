@@ -122,7 +122,8 @@ final class ApiRoutes {
     }
 
     private static Wire.HistoryMessage wire(Message m) {
-        return new Wire.HistoryMessage(m.role().wireName(), m.content(), m.timestamp().toString());
+        return new Wire.HistoryMessage(m.role().wireName(), m.content(),
+                m.timestamp().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString());
     }
 
     private String awaitReply(Run run) {

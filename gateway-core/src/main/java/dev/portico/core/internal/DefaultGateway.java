@@ -84,7 +84,7 @@ public final class DefaultGateway implements Gateway {
         Objects.requireNonNull(options, "options");
         RunningTransport running = transport.start(handler, options);
         LOG.log(System.Logger.Level.INFO, "Portico " + version + " serving on " + transport.name() + " at "
-                + running.address());
+                + running.address().getHostString() + ":" + running.port());
         return new Running(running, transport.name(), options.drainTimeout());
     }
 

@@ -58,7 +58,7 @@ public final class Wire {
      * @param session the session key
      * @param runId the run id
      */
-    @JsonbPropertyOrder({"status", "ok", "reply", "session", "run_id"})
+    @JsonbPropertyOrder({"status", "ok", "reply", "session", "runId"})
     public record AgentReply(String status, boolean ok, String reply, String session,
             @JsonbProperty("run_id") String runId) {}
 
@@ -99,7 +99,7 @@ public final class Wire {
      * @param runId the run
      * @param session the session
      */
-    @JsonbPropertyOrder({"status", "run_id", "session"})
+    @JsonbPropertyOrder({"status", "runId", "session"})
     public record RunStatus(String status, @JsonbProperty("run_id") String runId, String session) {}
 
     /**
@@ -108,7 +108,7 @@ public final class Wire {
      * @param runId the run
      * @param delta the piece of reply
      */
-    @JsonbPropertyOrder({"run_id", "delta"})
+    @JsonbPropertyOrder({"runId", "delta"})
     public record RunToken(@JsonbProperty("run_id") String runId, String delta) {}
 
     /**
@@ -118,7 +118,7 @@ public final class Wire {
      * @param name the tool
      * @param phase the phase
      */
-    @JsonbPropertyOrder({"run_id", "name", "phase"})
+    @JsonbPropertyOrder({"runId", "name", "phase"})
     public record RunTool(@JsonbProperty("run_id") String runId, String name, String phase) {}
 
     /**
@@ -128,7 +128,7 @@ public final class Wire {
      * @param reply the whole reply
      * @param session the session
      */
-    @JsonbPropertyOrder({"run_id", "reply", "session"})
+    @JsonbPropertyOrder({"runId", "reply", "session"})
     public record RunResult(@JsonbProperty("run_id") String runId, String reply, String session) {}
 
     /**
@@ -137,7 +137,7 @@ public final class Wire {
      * @param runId the run
      * @param error the code and message
      */
-    @JsonbPropertyOrder({"run_id", "error"})
+    @JsonbPropertyOrder({"runId", "error"})
     public record RunError(@JsonbProperty("run_id") String runId, ErrorBody error) {}
 
     /**
