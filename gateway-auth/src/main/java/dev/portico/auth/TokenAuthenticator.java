@@ -25,6 +25,7 @@ import java.util.Optional;
  */
 public final class TokenAuthenticator implements Authenticator {
     private static final String BEARER = "bearer ";
+    private static final MessageDigest SHA256 = newSha256();
 
     private final byte[] digest;
     private final Principal principal;
@@ -83,7 +84,16 @@ public final class TokenAuthenticator implements Authenticator {
 
     private static byte[] sha256(String value) {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+            // Cloning a prototype skips the provider look-up of MessageDigest.getInstance.
+            return ((MessageDigest) SHA256.clone()).digest(value.getBytes(StandardCharsets.UTF_8));
+        } catch (CloneNotSupportedException e) {
+            return newSha256().digest(value.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every JDK", e);
         }

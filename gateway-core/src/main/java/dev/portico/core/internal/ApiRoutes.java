@@ -69,10 +69,11 @@ final class ApiRoutes {
         JsonObject body = ctx.jsonBody();
         String message = JsonCodec.requiredString(body, "message");
         SessionKey session = agentSession(body);
-        Run run = conversations.start(session, message);
         if (ctx.request().headers().first("Accept").map(a -> a.contains("text/event-stream")).orElse(false)) {
+            Run run = conversations.start(session, message);
             return HttpResponse.sse(Headers.empty(), sink -> streamRun(run, sink));
         }
+        Run run = conversations.run(session, message);
         String reply = awaitReply(run);
         return Responses.ok(new Wire.AgentReply("ok", true, reply, session.value(), run.id()));
     }
@@ -96,7 +97,7 @@ final class ApiRoutes {
         String message = JsonCodec.requiredString(body, "message");
         SessionKey session = JsonCodec.optionalString(body, "session").or(() -> ctx.query("session"))
                 .map(SessionKey::of).orElse(SessionKey.MAIN);
-        String reply = awaitReply(conversations.start(session, message));
+        String reply = awaitReply(conversations.run(session, message));
         return Responses.ok(new Wire.ChatReply(true, reply, session.value()));
     }
 

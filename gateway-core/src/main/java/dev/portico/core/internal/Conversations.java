@@ -14,10 +14,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -66,24 +67,50 @@ public final class Conversations {
         this.permits = new Semaphore(maxConcurrentRuns, true);
         this.runTimeout = runTimeout;
         this.historyLimit = historyLimit;
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "portico-run-timer");
-            t.setDaemon(true);
-            return t;
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread thread = new Thread(r, "portico-run-timer");
+            thread.setDaemon(true);
+            return thread;
         });
+        // A run's timeout is cancelled when the run ends; drop it from the queue at once.
+        t.setRemoveOnCancelPolicy(true);
+        this.timer = t;
     }
 
     /**
-     * Starts a turn; it runs on its own virtual thread, so it outlives the caller.
+     * Starts a turn on its own virtual thread, so it goes on whatever its readers do.
      *
      * @param session the session
      * @param message the user message
      * @return the run, to follow or wait for
      */
     public Run start(SessionKey session, String message) {
-        Run run = new Run(UUID.randomUUID().toString(), session);
+        Run run = newRun(session);
+        Thread.ofVirtual().name("portico-run").start(() -> execute(run, message));
+        return run;
+    }
+
+    /**
+     * Runs a turn on the calling thread and returns once it has ended: for a caller that would
+     * only wait for it (a plain JSON request), this saves a thread hand-off each way.
+     *
+     * @param session the session
+     * @param message the user message
+     * @return the ended run
+     */
+    public Run run(SessionKey session, String message) {
+        Run run = newRun(session);
+        execute(run, message);
+        return run;
+    }
+
+    private Run newRun(SessionKey session) {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        // A version-4 style id without the SecureRandom lock UUID.randomUUID() takes on every call.
+        long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        Run run = new Run(new UUID(high, low).toString(), session);
         active.add(run);
-        Thread.ofVirtual().name("portico-run-" + run.id()).start(() -> execute(run, message));
         return run;
     }
 
@@ -94,6 +121,7 @@ public final class Conversations {
     }
 
     private void execute(Run run, String message) {
+        boolean wasInterrupted = Thread.currentThread().isInterrupted();
         run.worker(Thread.currentThread());
         AgentEvent outcome;
         Lane lane = null;
@@ -126,7 +154,11 @@ public final class Conversations {
             if (timeout != null) {
                 timeout.cancel(false);
             }
-            Thread.interrupted();
+            run.worker(null);
+            // Clear an interrupt meant for the run (timeout, cancel); keep one the caller already had.
+            if (Thread.interrupted() && wasInterrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
         try {
             if (outcome instanceof AgentEvent.Completed c) {

@@ -2,19 +2,21 @@ package dev.portico.core.internal;
 
 import dev.portico.api.ErrorCode;
 import dev.portico.api.GatewayException;
-import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
+import jakarta.json.JsonReaderFactory;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import jakarta.json.bind.JsonbConfig;
+import jakarta.json.spi.JsonProvider;
 import jakarta.json.stream.JsonParsingException;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -23,6 +25,8 @@ import java.util.Optional;
  */
 public final class JsonCodec {
     private static final Jsonb JSONB = JsonbBuilder.create(new JsonbConfig().withFormatting(false));
+    /** Looked up once: {@code Json.createReader} would search for the provider on every call. */
+    private static final JsonReaderFactory READERS = JsonProvider.provider().createReaderFactory(Map.of());
 
     private JsonCodec() {}
 
@@ -58,7 +62,7 @@ public final class JsonCodec {
             throw invalid("body: required (expected: a JSON object)");
         }
         JsonValue value;
-        try (JsonReader reader = Json.createReader(new ByteArrayInputStream(body))) {
+        try (JsonReader reader = READERS.createReader(new ByteArrayInputStream(body))) {
             value = reader.readValue();
         } catch (JsonParsingException e) {
             var at = e.getLocation();

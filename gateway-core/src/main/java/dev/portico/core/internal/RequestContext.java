@@ -5,9 +5,11 @@ import dev.portico.api.GatewayException;
 import dev.portico.api.auth.Principal;
 import dev.portico.api.transport.HttpRequest;
 import jakarta.json.JsonObject;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -53,11 +55,23 @@ public record RequestContext(HttpRequest request, Map<String, String> params, Op
             throw tooLarge();
         }
         try (InputStream in = request.body()) {
-            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
-            if (bytes.length > maxBodyBytes) {
-                throw tooLarge();
+            if (declared.isPresent()) {
+                // The transport delivers exactly the declared length; read it into one array.
+                byte[] body = new byte[(int) declared.getAsLong()];
+                int n = in.readNBytes(body, 0, body.length);
+                return n == body.length ? body : Arrays.copyOf(body, n);
             }
-            return bytes;
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            byte[] chunk = new byte[(int) Math.min(8192, maxBodyBytes + 1)];
+            long total = 0;
+            for (int n; (n = in.read(chunk, 0, (int) Math.min(chunk.length, maxBodyBytes + 1 - total))) >= 0; ) {
+                total += n;
+                if (total > maxBodyBytes) {
+                    throw tooLarge();
+                }
+                out.write(chunk, 0, n);
+            }
+            return out.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException("reading the request body", e);
         }

@@ -5,7 +5,6 @@ import dev.portico.api.transport.HttpResponse;
 import dev.portico.api.transport.WebSocketListener;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -68,37 +67,12 @@ public record Route(String method, String pattern, Optional<Scope> scope, HttpHa
     }
 
     /**
-     * The path parameters when {@code path} matches the pattern.
+     * Splits a path into its segments: {@code /a/b} gives {@code [a, b]}.
      *
-     * @param path the raw request path
-     * @return the parameters (decoded), or empty when the path does not match
+     * @param path a path starting with {@code /}
+     * @return the segments
      */
-    Optional<Map<String, String>> match(String path) {
-        List<String> want = segments(pattern);
-        List<String> got = segments(path);
-        if (want.size() != got.size()) {
-            return Optional.empty();
-        }
-        Map<String, String> params = null;
-        for (int i = 0; i < want.size(); i++) {
-            String w = want.get(i);
-            if (w.startsWith(":")) {
-                if (got.get(i).isEmpty()) {
-                    return Optional.empty();
-                }
-                if (params == null) {
-                    params = new java.util.LinkedHashMap<>();
-                }
-                params.put(w.substring(1), java.net.URLDecoder.decode(got.get(i).replace("+", "%2B"),
-                        java.nio.charset.StandardCharsets.UTF_8));
-            } else if (!w.equals(got.get(i))) {
-                return Optional.empty();
-            }
-        }
-        return Optional.of(params == null ? Map.of() : params);
-    }
-
-    private static List<String> segments(String path) {
+    static List<String> segments(String path) {
         List<String> out = new ArrayList<>();
         int start = 1;
         while (start <= path.length()) {

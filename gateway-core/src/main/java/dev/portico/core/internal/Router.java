@@ -1,6 +1,9 @@
 package dev.portico.core.internal;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -10,6 +13,7 @@ import java.util.TreeSet;
 /** The route table: finds the route for a method and path, or says why there is none. */
 public final class Router {
     private final List<Route> routes;
+    private final List<List<String>> patterns;
 
     /**
      * Creates the table.
@@ -18,6 +22,7 @@ public final class Router {
      */
     public Router(List<Route> routes) {
         this.routes = List.copyOf(routes);
+        this.patterns = this.routes.stream().map(r -> Route.segments(r.pattern())).toList();
     }
 
     /** What matching found. */
@@ -50,8 +55,10 @@ public final class Router {
      */
     public Match match(String method, String path) {
         Set<String> allowed = new TreeSet<>();
-        for (Route r : routes) {
-            Optional<Map<String, String>> params = r.match(path);
+        List<String> got = Route.segments(path);
+        for (int i = 0; i < routes.size(); i++) {
+            Route r = routes.get(i);
+            Optional<Map<String, String>> params = match(patterns.get(i), got);
             if (params.isEmpty()) {
                 continue;
             }
@@ -62,6 +69,29 @@ public final class Router {
             allowed.add(r.method().equals(Route.WS) ? "GET" : r.method());
         }
         return allowed.isEmpty() ? new Missing() : new WrongMethod(allowed);
+    }
+
+    private static Optional<Map<String, String>> match(List<String> want, List<String> got) {
+        if (want.size() != got.size()) {
+            return Optional.empty();
+        }
+        Map<String, String> params = null;
+        for (int i = 0; i < want.size(); i++) {
+            String w = want.get(i);
+            if (w.startsWith(":")) {
+                if (got.get(i).isEmpty()) {
+                    return Optional.empty();
+                }
+                if (params == null) {
+                    params = new LinkedHashMap<>();
+                }
+                // A path segment is percent-decoded; '+' is a plus sign there, not a space.
+                params.put(w.substring(1), URLDecoder.decode(got.get(i).replace("+", "%2B"), StandardCharsets.UTF_8));
+            } else if (!w.equals(got.get(i))) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(params == null ? Map.of() : params);
     }
 
     /**

@@ -26,7 +26,7 @@ public final class Run {
     private String carry = "";
     private volatile boolean cancelled;
     private volatile String cancelReason = "run cancelled";
-    private volatile Thread worker;
+    private Thread worker;
 
     Run(String id, SessionKey session) {
         this.id = id;
@@ -84,9 +84,13 @@ public final class Run {
     public void cancel(String reason) {
         cancelReason = reason;
         cancelled = true;
-        Thread t = worker;
-        if (t != null) {
-            t.interrupt();
+        lock.lock();
+        try {
+            if (worker != null) {
+                worker.interrupt();
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -98,8 +102,14 @@ public final class Run {
         return cancelReason;
     }
 
+    /** Sets (or, with null, clears) the thread to interrupt on cancel; once cleared, no interrupt follows. */
     void worker(Thread thread) {
-        this.worker = thread;
+        lock.lock();
+        try {
+            this.worker = thread;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
