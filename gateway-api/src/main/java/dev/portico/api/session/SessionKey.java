@@ -3,7 +3,6 @@ package dev.portico.api.session;
 import dev.portico.api.ErrorCode;
 import dev.portico.api.GatewayException;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * The key of a conversation: 1 to 200 characters of {@code [A-Za-z0-9_.:@+-]}.
@@ -15,7 +14,6 @@ import java.util.regex.Pattern;
  * @param value the key
  */
 public record SessionKey(String value) implements Comparable<SessionKey> {
-    private static final Pattern VALID = Pattern.compile("[A-Za-z0-9_.:@+-]{1,200}");
 
     /** The default session. */
     public static final SessionKey MAIN = new SessionKey("main");
@@ -28,7 +26,7 @@ public record SessionKey(String value) implements Comparable<SessionKey> {
      */
     public SessionKey {
         Objects.requireNonNull(value, "value");
-        if (!VALID.matcher(value).matches()) {
+        if (!isValid(value)) {
             throw new GatewayException(ErrorCode.INVALID_REQUEST,
                     "session: invalid key (expected: 1-200 characters of A-Z a-z 0-9 _ . : @ + -)");
         }
@@ -52,7 +50,18 @@ public record SessionKey(String value) implements Comparable<SessionKey> {
      * @return true when valid
      */
     public static boolean isValid(String value) {
-        return value != null && VALID.matcher(value).matches();
+        if (value == null || value.isEmpty() || value.length() > 200) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '_' || c == '.' || c == ':' || c == '@' || c == '+' || c == '-';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

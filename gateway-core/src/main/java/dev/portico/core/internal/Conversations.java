@@ -14,9 +14,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -67,14 +66,15 @@ public final class Conversations {
         this.permits = new Semaphore(maxConcurrentRuns, true);
         this.runTimeout = runTimeout;
         this.historyLimit = historyLimit;
-        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "portico-run-timer");
             thread.setDaemon(true);
             return thread;
         });
-        // A run's timeout is cancelled when the run ends; drop it from the queue at once.
-        t.setRemoveOnCancelPolicy(true);
-        this.timer = t;
+        // One sweep over the runs in flight instead of a timer task per run: no shared queue to
+        // contend on in the hot path. A run overstays by at most one period.
+        long period = Math.clamp(runTimeout.toMillis() / 4, 10, 250);
+        timer.scheduleAtFixedRate(this::expireOverdueRuns, period, period, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -126,7 +126,6 @@ public final class Conversations {
         AgentEvent outcome;
         Lane lane = null;
         boolean permitted = false;
-        ScheduledFuture<?> timeout = null;
         try {
             lane = enterLane(run.session());
             permits.acquire();
@@ -134,11 +133,10 @@ public final class Conversations {
             if (run.cancelled()) {
                 throw new InterruptedException();
             }
-            timeout = timer.schedule(() -> run.cancel("run timed out after " + runTimeout.toSeconds() + " s"),
-                    runTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            run.deadline(System.nanoTime() + runTimeout.toNanos());
             List<Message> history = historyLimit == 0 ? List.of() : store.history(run.session(), historyLimit);
             store.append(run.session(), Message.user(message, clock.instant()));
-            bus.publish("agent.run.started", Map.of("run_id", run.id(), "session", run.session().value()));
+            bus.publish("agent.run.started", () -> Map.of("run_id", run.id(), "session", run.session().value()));
             agent.run(new AgentRequest(run.id(), run.session(), message, history), sinkFor(run));
             outcome = run.cancelled() ? new AgentEvent.Failed(run.cancelReason()) : run.outcome();
         } catch (InterruptedException e) {
@@ -151,9 +149,6 @@ public final class Conversations {
                 outcome = new AgentEvent.Failed("the agent failed");
             }
         } finally {
-            if (timeout != null) {
-                timeout.cancel(false);
-            }
             run.worker(null);
             // Clear an interrupt meant for the run (timeout, cancel); keep one the caller already had.
             if (Thread.interrupted() && wasInterrupted) {
@@ -178,10 +173,23 @@ public final class Conversations {
         }
         run.finish(outcome);
         if (outcome instanceof AgentEvent.Failed f) {
-            bus.publish("agent.run.failed", Map.of("run_id", run.id(), "session", run.session().value(), "error", f.message()));
+            bus.publish("agent.run.failed", () -> Map.of("run_id", run.id(), "session", run.session().value(), "error", f.message()));
         } else {
-            bus.publish("agent.run.completed", Map.of("run_id", run.id(), "session", run.session().value()));
+            bus.publish("agent.run.completed", () -> Map.of("run_id", run.id(), "session", run.session().value()));
         }
+    }
+
+    private void expireOverdueRuns() {
+        long now = System.nanoTime();
+        for (Run run : active) {
+            if (run.overdue(now)) {
+                run.cancel("run timed out after " + describe(runTimeout));
+            }
+        }
+    }
+
+    private static String describe(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
     private AgentEventSink sinkFor(Run run) {
@@ -190,7 +198,7 @@ public final class Conversations {
             public void emit(AgentEvent event) {
                 run.emit(event);
                 if (event instanceof AgentEvent.TextDelta d) {
-                    bus.publish("agent.delta", Map.of("run_id", run.id(), "delta", d.text()));
+                    bus.publish("agent.delta", () -> Map.of("run_id", run.id(), "delta", d.text()));
                 }
             }
 

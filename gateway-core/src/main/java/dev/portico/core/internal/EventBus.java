@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /** Publishes gateway events to the registered listeners, numbering them in order. */
 public final class EventBus {
@@ -31,13 +32,13 @@ public final class EventBus {
      * Publishes an event; a failing listener is logged and does not stop the others.
      *
      * @param type the event name
-     * @param data the fields
+     * @param data makes the fields, only when someone listens
      */
-    public void publish(String type, Map<String, Object> data) {
+    public void publish(String type, Supplier<Map<String, Object>> data) {
         if (listeners.isEmpty()) {
             return;
         }
-        GatewayEvent event = new GatewayEvent(seq.incrementAndGet(), type, clock.instant(), data);
+        GatewayEvent event = new GatewayEvent(seq.incrementAndGet(), type, clock.instant(), data.get());
         for (GatewayEventListener l : listeners) {
             try {
                 l.onEvent(event);

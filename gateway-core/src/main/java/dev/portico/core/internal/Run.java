@@ -27,6 +27,8 @@ public final class Run {
     private volatile boolean cancelled;
     private volatile String cancelReason = "run cancelled";
     private Thread worker;
+    /** {@link System#nanoTime()} after which the run is overdue; 0 until it starts executing. */
+    private volatile long deadline;
 
     Run(String id, SessionKey session) {
         this.id = id;
@@ -92,6 +94,15 @@ public final class Run {
         } finally {
             lock.unlock();
         }
+    }
+
+    void deadline(long nanoTime) {
+        this.deadline = nanoTime == 0 ? 1 : nanoTime;
+    }
+
+    boolean overdue(long now) {
+        long d = deadline;
+        return d != 0 && !cancelled && now - d > 0;
     }
 
     boolean cancelled() {

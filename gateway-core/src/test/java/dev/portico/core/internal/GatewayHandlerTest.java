@@ -130,6 +130,10 @@ class GatewayHandlerTest {
         assertError(handler.handle(post("/api/agent", "{\"message\":\"x\",\"session\":\"../etc\"}").build()), 400,
                 "INVALID_REQUEST");
 
+        HttpRequest notUtf8 = post("/api/agent", "").body(new byte[] {'{', '"', 'm', '"', ':', '"', (byte) 0xC3, '"', '}'}).build();
+        HttpResponse badBytes = handler.handle(notUtf8);
+        assertEquals("body: not valid UTF-8", json(badBytes).getJsonObject("error").getString("message"));
+
         HttpRequest plain = HttpRequest.builder().method("POST").target("/api/agent").header("Authorization", "Bearer " + TOKEN)
                 .header("Content-Type", "text/plain").body("hi").build();
         assertError(handler.handle(plain), 415, "UNSUPPORTED_MEDIA_TYPE");
