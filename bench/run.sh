@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Load benchmark: for each adapter, in one run, drive with wrk (after a warm-up):
-#   (a) the bare server library with a hand-written /health handler (the framework's limit),
+#   (a)  the bare server library with a hand-written /health handler (the framework's limit),
+#   (a*) Undertow only: the same handler dispatched to a virtual thread, as blocking code must be,
 #   (a') the Portico adapter with a constant handler (the adapter alone),
-#   (b) GET /health through the whole gateway,
-#   (c) an authenticated POST /api/agent through the gateway (echo agent).
-# Prints req/s and p99 for each and the ratios b/a, c/a (and b/a', c/a').
+#   (b)  GET /health through the whole gateway,
+#   (c)  an authenticated POST /api/agent through the gateway (echo agent), the clients spread over
+#        256 sessions (one conversation per client, as in real use),
+#   (d)  the same, every request in the one session "main" (turns of a session run one at a time).
+# Prints req/s and p99 for each and the ratios to (a) and (a').
 # Usage: bench/run.sh [duration-seconds (10)] [warmup-seconds (5)] [connections (50)]
 # Targets 127.0.0.1 only; every wrk run is bounded in time.
 set -euo pipefail
@@ -31,11 +34,21 @@ cp="$root/bench/target/portico-bench-0.1.0-SNAPSHOT.jar:$root/bench/target/libs/
 
 work="$(mktemp -d)"
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
-cat >"$work/agent.lua" <<LUA
+cat >"$work/agent-main.lua" <<LUA
 wrk.method = "POST"
 wrk.body = '{"message":"hello from wrk"}'
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $token"
+LUA
+cat >"$work/agent-sessions.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $token"
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format(nil, nil, nil, '{"message":"hello from wrk","session":"bench-' .. (n % 256) .. '"}')
+end
 LUA
 
 server_pid=""
@@ -72,18 +85,27 @@ ratio() { awk -v x="$1" -v y="$2" 'BEGIN { if (y > 0) printf "%.2f", x / y; else
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -n1)"
 echo "wrk -t$threads -c$conns, ${warmup}s warm-up then ${duration}s measured, same machine as the server"
-printf '\n%-10s %-34s %12s %10s\n' adapter case req/s p99
+row() { printf '%-10s %-40s %12s %10s\n' "$@"; }
+printf '\n'; row adapter case req/s p99
 for server in helidon undertow; do
   start_server "raw-$server"; read -r a a99 < <(run_wrk "http://127.0.0.1:$port/health"); stop_server
+  if [ "$server" = undertow ]; then
+    start_server "raw-undertow-dispatch"; read -r ad ad99 < <(run_wrk "http://127.0.0.1:$port/health"); stop_server
+  fi
   start_server "bare-$server"; read -r ab ab99 < <(run_wrk "http://127.0.0.1:$port/health"); stop_server
   start_server "gateway-$server"
   read -r b b99 < <(run_wrk "http://127.0.0.1:$port/health")
-  read -r c c99 < <(run_wrk "http://127.0.0.1:$port/api/agent" "$work/agent.lua")
+  read -r c c99 < <(run_wrk "http://127.0.0.1:$port/api/agent" "$work/agent-sessions.lua")
+  read -r d d99 < <(run_wrk "http://127.0.0.1:$port/api/agent" "$work/agent-main.lua")
   stop_server
-  printf '%-10s %-34s %12s %10s\n' "$server" "(a)  bare $server handler" "$a" "$a99"
-  printf '%-10s %-34s %12s %10s\n' "$server" "(a') Portico adapter, constant" "$ab" "$ab99"
-  printf '%-10s %-34s %12s %10s\n' "$server" "(b)  gateway GET /health" "$b" "$b99"
-  printf '%-10s %-34s %12s %10s\n' "$server" "(c)  gateway POST /api/agent" "$c" "$c99"
-  printf '%-10s b/a = %s   c/a = %s   b/a'"'"' = %s   c/a'"'"' = %s\n\n' "$server" \
-    "$(ratio "$b" "$a")" "$(ratio "$c" "$a")" "$(ratio "$b" "$ab")" "$(ratio "$c" "$ab")"
+  row "$server" "(a)  bare $server /health handler" "$a" "$a99"
+  if [ "$server" = undertow ]; then
+    row "$server" "(a*) same, dispatched to a virtual thread" "$ad" "$ad99"
+  fi
+  row "$server" "(a') Portico adapter, constant handler" "$ab" "$ab99"
+  row "$server" "(b)  gateway GET /health" "$b" "$b99"
+  row "$server" "(c)  gateway POST /api/agent, 256 sessions" "$c" "$c99"
+  row "$server" "(d)  gateway POST /api/agent, one session" "$d" "$d99"
+  printf '%-10s b/a = %s  c/a = %s  d/a = %s  |  b/a'"'"' = %s  c/a'"'"' = %s\n\n' "$server" \
+    "$(ratio "$b" "$a")" "$(ratio "$c" "$a")" "$(ratio "$d" "$a")" "$(ratio "$b" "$ab")" "$(ratio "$c" "$ab")"
 done

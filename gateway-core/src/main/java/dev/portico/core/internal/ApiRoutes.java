@@ -31,6 +31,7 @@ final class ApiRoutes {
     private final Conversations conversations;
     private final SessionStore store;
     private final Duration longestRun;
+    private volatile CachedHealth lastHealth;
 
     ApiRoutes(DefaultGateway gateway, Conversations conversations, SessionStore store, Duration runTimeout) {
         this.gateway = gateway;
@@ -55,8 +56,18 @@ final class ApiRoutes {
     }
 
     private HttpResponse health(RequestContext ctx) {
-        return Responses.ok(new Wire.Health(true, "healthy", gateway.uptimeSeconds(), gateway.version()));
+        // Probes come often and the answer changes once a second: keep the last one.
+        long uptime = gateway.uptimeSeconds();
+        CachedHealth cached = lastHealth;
+        if (cached == null || cached.uptime() != uptime) {
+            cached = new CachedHealth(uptime, Responses.ok(new Wire.Health(true, "healthy", uptime, gateway.version())));
+            lastHealth = cached;
+        }
+        return cached.response();
     }
+
+    /** The {@code /health} answer for one second of uptime (responses are immutable, so shareable). */
+    private record CachedHealth(long uptime, HttpResponse response) {}
 
     private HttpResponse ready(RequestContext ctx) {
         if (gateway.draining()) {

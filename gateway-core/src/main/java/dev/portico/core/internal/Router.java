@@ -3,6 +3,7 @@ package dev.portico.core.internal;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,8 @@ import java.util.TreeSet;
 public final class Router {
     private final List<Route> routes;
     private final List<List<String>> patterns;
+    /** Routes without parameters, by method and path: most requests are found with one look-up. */
+    private final Map<String, Route> exact = new HashMap<>();
 
     /**
      * Creates the table.
@@ -23,6 +26,11 @@ public final class Router {
     public Router(List<Route> routes) {
         this.routes = List.copyOf(routes);
         this.patterns = this.routes.stream().map(r -> Route.segments(r.pattern())).toList();
+        for (Route r : this.routes) {
+            if (!r.pattern().contains("/:")) {
+                exact.putIfAbsent(r.method() + " " + r.pattern(), r);
+            }
+        }
     }
 
     /** What matching found. */
@@ -54,6 +62,13 @@ public final class Router {
      * @return the match
      */
     public Match match(String method, String path) {
+        Route hit = exact.get(method + " " + path);
+        if (hit == null && method.equals("GET")) {
+            hit = exact.get(Route.WS + " " + path);
+        }
+        if (hit != null) {
+            return new Found(hit, Map.of());
+        }
         Set<String> allowed = new TreeSet<>();
         List<String> got = Route.segments(path);
         for (int i = 0; i < routes.size(); i++) {
