@@ -142,6 +142,24 @@ public interface HttpRequest {
     }
 
     /**
+     * A request from its parts, for transports: they read the request line and headers of their
+     * server's request and hand the body over as a stream.
+     *
+     * @param method the method, upper case
+     * @param path the raw (still encoded) path, without the query
+     * @param rawQuery the raw query without {@code ?}, empty when there is none
+     * @param headers the headers
+     * @param remoteAddress the peer's address
+     * @param secure whether the request arrived over TLS
+     * @param body the body stream, read at most once
+     * @return the request
+     */
+    static HttpRequest of(String method, String path, String rawQuery, Headers headers,
+            InetSocketAddress remoteAddress, boolean secure, InputStream body) {
+        return new SimpleRequest(method, path, rawQuery, headers, remoteAddress, secure, body);
+    }
+
+    /**
      * A builder of requests from plain values.
      *
      * @return a new builder for a {@code GET /} request from 127.0.0.1 with no body
@@ -271,7 +289,7 @@ public interface HttpRequest {
     }
 }
 
-/** The {@link HttpRequest} that {@link HttpRequest.Builder} builds. */
+/** The {@link HttpRequest} of {@link HttpRequest#of} and {@link HttpRequest.Builder}. */
 record SimpleRequest(
         String method,
         String path,
@@ -280,4 +298,19 @@ record SimpleRequest(
         InetSocketAddress remoteAddress,
         boolean secure,
         InputStream body)
-        implements HttpRequest {}
+        implements HttpRequest {
+
+    SimpleRequest {
+        java.util.Objects.requireNonNull(method, "method");
+        java.util.Objects.requireNonNull(path, "path");
+        java.util.Objects.requireNonNull(rawQuery, "rawQuery");
+        java.util.Objects.requireNonNull(headers, "headers");
+        java.util.Objects.requireNonNull(remoteAddress, "remoteAddress");
+        java.util.Objects.requireNonNull(body, "body");
+    }
+
+    @Override
+    public String toString() {
+        return method + " " + path + (rawQuery.isEmpty() ? "" : "?" + rawQuery);
+    }
+}

@@ -46,7 +46,7 @@ final class GatewayRoute implements Handler {
         TrackedConnection connection = TrackedConnection.current()
                 .orElseThrow(() -> new IllegalStateException("request routed outside a tracked connection"));
         HttpResponse deferred = connection.takeDeferredResponse(req.prologue()).orElse(null);
-        ServerHttpRequest request = ServerHttpRequest.of(req);
+        HttpRequest request = ServerHttpRequest.of(req);
         HttpResponse response;
         if (deferred != null) {
             response = deferred;

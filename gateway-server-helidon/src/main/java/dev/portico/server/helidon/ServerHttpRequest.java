@@ -14,26 +14,12 @@ import java.net.SocketAddress;
 import java.util.Locale;
 
 /**
- * A Helidon request as the core sees it. The body is a lazy stream over Helidon's entity, so
- * nothing is read from the socket unless the core reads it.
- *
- * @param method the method, upper case
- * @param path the raw path without the query
- * @param rawQuery the raw query, empty when absent
- * @param headers every header value received
- * @param remoteAddress the peer
- * @param secure whether the connection is TLS
- * @param body the body stream
+ * Turns Helidon requests into the core's {@link HttpRequest}. The body is a lazy stream over
+ * Helidon's entity, so nothing is read from the socket unless the core reads it.
  */
-record ServerHttpRequest(
-        String method,
-        String path,
-        String rawQuery,
-        Headers headers,
-        InetSocketAddress remoteAddress,
-        boolean secure,
-        InputStream body)
-        implements HttpRequest {
+final class ServerHttpRequest {
+
+    private ServerHttpRequest() {}
 
     /**
      * Adapts a routed request.
@@ -41,9 +27,9 @@ record ServerHttpRequest(
      * @param req Helidon's request
      * @return the core's view of it
      */
-    static ServerHttpRequest of(ServerRequest req) {
+    static HttpRequest of(ServerRequest req) {
         HttpPrologue prologue = req.prologue();
-        return new ServerHttpRequest(
+        return HttpRequest.of(
                 method(prologue),
                 prologue.uriPath().rawPath(),
                 prologue.query().rawValue(),
@@ -61,8 +47,8 @@ record ServerHttpRequest(
      * @param headers the request headers
      * @return the core's view of it, with an empty body
      */
-    static ServerHttpRequest ofUpgrade(ConnectionContext ctx, HttpPrologue prologue, io.helidon.http.Headers headers) {
-        return new ServerHttpRequest(
+    static HttpRequest ofUpgrade(ConnectionContext ctx, HttpPrologue prologue, io.helidon.http.Headers headers) {
+        return HttpRequest.of(
                 method(prologue),
                 prologue.uriPath().rawPath(),
                 prologue.query().rawValue(),

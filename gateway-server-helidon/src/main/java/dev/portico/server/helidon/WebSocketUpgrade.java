@@ -59,7 +59,7 @@ final class WebSocketUpgrade implements Http1Upgrader {
         if (connection == null) {
             return null;
         }
-        ServerHttpRequest request = ServerHttpRequest.ofUpgrade(ctx, prologue, headers);
+        HttpRequest request = ServerHttpRequest.ofUpgrade(ctx, prologue, headers);
         Optional<String> key = completeHandshakeKey(request, prologue.protocolVersion());
         if (key.isEmpty()) {
             return null;

@@ -1,6 +1,7 @@
 package dev.portico.server.undertow;
 
 import dev.portico.api.transport.GatewayHandler;
+import dev.portico.api.transport.HttpRequest;
 import dev.portico.api.transport.HttpResponse;
 import dev.portico.api.transport.TransportOptions;
 import dev.portico.api.transport.WebSocketDecision;
@@ -16,7 +17,7 @@ import java.util.concurrent.Executor;
 
 /**
  * Undertow's root handler. On the I/O thread it only counts the request and hands the exchange to
- * a virtual thread; there it builds the {@link UndertowRequest}, asks the {@link GatewayHandler} and
+ * a virtual thread; there it builds the {@link HttpRequest}, asks the {@link GatewayHandler} and
  * sends the answer, or runs the WebSocket upgrade.
  */
 final class ExchangeDispatcher implements HttpHandler {
@@ -75,7 +76,7 @@ final class ExchangeDispatcher implements HttpHandler {
     }
 
     private void serveHttp(HttpServerExchange exchange) {
-        UndertowRequest request = UndertowRequest.of(exchange, new RequestBodyStream(exchange.getRequestChannel()));
+        HttpRequest request = UndertowRequest.of(exchange, new RequestBodyStream(exchange.getRequestChannel()));
         HttpResponse response;
         try {
             response = handler.handle(request);
@@ -90,7 +91,7 @@ final class ExchangeDispatcher implements HttpHandler {
     }
 
     private void upgrade(HttpServerExchange exchange) {
-        UndertowRequest request = UndertowRequest.of(exchange, InputStream.nullInputStream());
+        HttpRequest request = UndertowRequest.of(exchange, InputStream.nullInputStream());
         WebSocketDecision decision;
         try {
             decision = handler.upgrade(request);

@@ -9,31 +9,14 @@ import java.net.InetSocketAddress;
 import java.util.Locale;
 
 /**
- * The {@link HttpRequest} over one Undertow exchange. Everything but the body is copied when the
- * request is made; the body stays Undertow's blocking stream, read at most once and never
- * buffered whole.
+ * Turns an Undertow exchange into the core's {@link HttpRequest}. Everything but the body is copied
+ * when the request is made; the body is a stream over the exchange's channel, read at most once and
+ * never buffered whole.
  */
-final class UndertowRequest implements HttpRequest {
+final class UndertowRequest {
     private static final InetSocketAddress UNKNOWN_PEER = new InetSocketAddress(0);
 
-    private final String method;
-    private final String path;
-    private final String rawQuery;
-    private final Headers headers;
-    private final InetSocketAddress remoteAddress;
-    private final boolean secure;
-    private final InputStream body;
-
-    private UndertowRequest(String method, String path, String rawQuery, Headers headers,
-            InetSocketAddress remoteAddress, boolean secure, InputStream body) {
-        this.method = method;
-        this.path = path;
-        this.rawQuery = rawQuery;
-        this.headers = headers;
-        this.remoteAddress = remoteAddress;
-        this.secure = secure;
-        this.body = body;
-    }
+    private UndertowRequest() {}
 
     /**
      * Reads the request line and headers of an exchange.
@@ -42,7 +25,7 @@ final class UndertowRequest implements HttpRequest {
      * @param body the body stream to hand out
      * @return the request
      */
-    static UndertowRequest of(HttpServerExchange exchange, InputStream body) {
+    static HttpRequest of(HttpServerExchange exchange, InputStream body) {
         Headers.Builder headers = Headers.builder();
         for (HeaderValues values : exchange.getRequestHeaders()) {
             String name = values.getHeaderName().toString();
@@ -52,7 +35,7 @@ final class UndertowRequest implements HttpRequest {
         }
         String query = exchange.getQueryString();
         InetSocketAddress peer = exchange.getSourceAddress();
-        return new UndertowRequest(
+        return HttpRequest.of(
                 exchange.getRequestMethod().toString().toUpperCase(Locale.ROOT),
                 rawPath(exchange),
                 query == null ? "" : query,
@@ -74,45 +57,5 @@ final class UndertowRequest implements HttpRequest {
             uri = slash < 0 ? "/" : uri.substring(slash);
         }
         return uri.isEmpty() ? "/" : uri;
-    }
-
-    @Override
-    public String method() {
-        return method;
-    }
-
-    @Override
-    public String path() {
-        return path;
-    }
-
-    @Override
-    public String rawQuery() {
-        return rawQuery;
-    }
-
-    @Override
-    public Headers headers() {
-        return headers;
-    }
-
-    @Override
-    public InetSocketAddress remoteAddress() {
-        return remoteAddress;
-    }
-
-    @Override
-    public boolean secure() {
-        return secure;
-    }
-
-    @Override
-    public InputStream body() {
-        return body;
-    }
-
-    @Override
-    public String toString() {
-        return method + " " + path + (rawQuery.isEmpty() ? "" : "?" + rawQuery);
     }
 }

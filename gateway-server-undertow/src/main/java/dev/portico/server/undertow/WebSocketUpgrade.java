@@ -1,5 +1,6 @@
 package dev.portico.server.undertow;
 
+import dev.portico.api.transport.HttpRequest;
 import dev.portico.api.transport.TransportOptions;
 import dev.portico.api.transport.TransportWebSocket;
 import dev.portico.api.transport.WebSocketCloseCodes;
@@ -67,7 +68,7 @@ final class WebSocketUpgrade {
      * @param request the request the core saw
      * @param listener the core's listener
      */
-    void accept(HttpServerExchange exchange, UndertowRequest request, WebSocketListener listener) {
+    void accept(HttpServerExchange exchange, HttpRequest request, WebSocketListener listener) {
         Handshake handshake = exchange.getAttachment(HANDSHAKE);
         if (handshake == null) {
             throw new IllegalStateException("accept: no WebSocket handshake matched " + request.path() + " (expected: matches() first)");

@@ -133,7 +133,7 @@ public final class JdkHttpServerTransport implements Transport {
             }
             String path = exchange.getRequestURI().getRawPath();
             String query = exchange.getRequestURI().getRawQuery();
-            return new ExchangeRequest(
+            return HttpRequest.of(
                     exchange.getRequestMethod().toUpperCase(Locale.ROOT),
                     path == null || path.isEmpty() ? "/" : path,
                     query == null ? "" : query,
@@ -267,20 +267,6 @@ public final class JdkHttpServerTransport implements Transport {
             }
         }
     }
-
-    /**
-     * A JDK server exchange as a Portico request.
-     *
-     * @param method the method, upper case
-     * @param path the raw path
-     * @param rawQuery the raw query, empty when absent
-     * @param headers the request headers
-     * @param remoteAddress the peer
-     * @param secure whether the exchange arrived over TLS
-     * @param body the body stream
-     */
-    private record ExchangeRequest(String method, String path, String rawQuery, Headers headers,
-            InetSocketAddress remoteAddress, boolean secure, InputStream body) implements HttpRequest {}
 
     /** A started server. */
     private static final class Running implements RunningTransport {
