@@ -1,6 +1,7 @@
 package dev.portico.api.agent;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What an {@link Agent} reports while it runs. A run reports any number of deltas, tool activity
@@ -63,15 +64,27 @@ public sealed interface AgentEvent {
      * The run finished.
      *
      * @param reply the whole reply
+     * @param model the model that produced it (such as {@code openai/gpt-4o}), when the agent knows
      */
-    record Completed(String reply) implements AgentEvent {
+    record Completed(String reply, Optional<String> model) implements AgentEvent {
         /**
-         * Validates the reply.
+         * Validates the parts.
          *
          * @param reply the whole reply
+         * @param model the model that produced it
          */
         public Completed {
             Objects.requireNonNull(reply, "reply");
+            Objects.requireNonNull(model, "model");
+        }
+
+        /**
+         * A completion without a model name.
+         *
+         * @param reply the whole reply
+         */
+        public Completed(String reply) {
+            this(reply, Optional.empty());
         }
     }
 

@@ -85,8 +85,9 @@ final class ApiRoutes {
             return HttpResponse.sse(Headers.empty(), sink -> streamRun(run, sink));
         }
         Run run = conversations.run(session, message);
-        String reply = awaitReply(run);
-        return Responses.ok(new Wire.AgentReply("ok", true, reply, session.value(), run.id()));
+        AgentEvent.Completed done = awaitReply(run);
+        return Responses.ok(new Wire.AgentReply("ok", true, done.reply(), session.value(), run.id(),
+                done.model().orElse(null)));
     }
 
     /** {@code session}, else a channel session from {@code channel} and {@code chat_id}, else {@code main}. */
@@ -108,7 +109,7 @@ final class ApiRoutes {
         String message = JsonCodec.requiredString(body, "message");
         SessionKey session = JsonCodec.optionalString(body, "session").or(() -> ctx.query("session"))
                 .map(SessionKey::of).orElse(SessionKey.MAIN);
-        String reply = awaitReply(conversations.run(session, message));
+        String reply = awaitReply(conversations.run(session, message)).reply();
         return Responses.ok(new Wire.ChatReply(true, reply, session.value()));
     }
 
@@ -138,7 +139,7 @@ final class ApiRoutes {
                 m.timestamp().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString());
     }
 
-    private String awaitReply(Run run) {
+    private AgentEvent.Completed awaitReply(Run run) {
         AgentEvent end;
         try {
             end = run.await(longestRun).orElseThrow(() -> new GatewayException(ErrorCode.AGENT_ERROR,
@@ -148,7 +149,7 @@ final class ApiRoutes {
             throw new GatewayException(ErrorCode.UNAVAILABLE, "the gateway is stopping");
         }
         return switch (end) {
-            case AgentEvent.Completed c -> c.reply();
+            case AgentEvent.Completed c -> c;
             case AgentEvent.Failed f -> throw new GatewayException(ErrorCode.AGENT_ERROR, f.message());
             default -> throw new IllegalStateException("a run ended with " + end);
         };
@@ -174,7 +175,7 @@ final class ApiRoutes {
                 case AgentEvent.ToolActivity t -> sink.send(event(id++, "tool", new Wire.RunTool(run.id(), t.name(), t.phase())));
                 case AgentEvent.Status s -> sink.send(event(id++, "status", new Wire.RunStatus(s.status(), run.id(), session)));
                 case AgentEvent.Completed c -> {
-                    sink.send(event(id, "result", new Wire.RunResult(run.id(), c.reply(), session)));
+                    sink.send(event(id, "result", new Wire.RunResult(run.id(), c.reply(), session, c.model().orElse(null))));
                     return;
                 }
                 case AgentEvent.Failed f -> {

@@ -57,10 +57,11 @@ public final class Wire {
      * @param reply the agent's reply
      * @param session the session key
      * @param runId the run id
+     * @param model the model that answered, when the agent names it (else left out)
      */
-    @JsonbPropertyOrder({"status", "ok", "reply", "session", "runId"})
+    @JsonbPropertyOrder({"status", "ok", "reply", "session", "runId", "model"})
     public record AgentReply(String status, boolean ok, String reply, String session,
-            @JsonbProperty("run_id") String runId) {}
+            @JsonbProperty("run_id") String runId, String model) {}
 
     /**
      * {@code POST /api/chat}.
@@ -127,9 +128,10 @@ public final class Wire {
      * @param runId the run
      * @param reply the whole reply
      * @param session the session
+     * @param model the model that answered, when the agent names it (else left out)
      */
-    @JsonbPropertyOrder({"runId", "reply", "session"})
-    public record RunResult(@JsonbProperty("run_id") String runId, String reply, String session) {}
+    @JsonbPropertyOrder({"runId", "reply", "session", "model"})
+    public record RunResult(@JsonbProperty("run_id") String runId, String reply, String session, String model) {}
 
     /**
      * SSE {@code error} event.
