@@ -31,7 +31,9 @@ public final class GatewayBuilder {
     private Clock clock = Clock.systemUTC();
     private long maxBodyBytes = 1024 * 1024;
     private Duration runTimeout = Duration.ofMinutes(10);
-    private int maxConcurrentRuns = 64;
+    private int maxConcurrentRuns = 16;
+    private Duration runQueueTimeout = Duration.ofSeconds(30);
+    private Duration runGrace = Duration.ofMinutes(5);
     private int historyLimit = 50;
     private String version = Versions.portico();
     private final List<GatewayEventListener> listeners = new ArrayList<>();
@@ -118,11 +120,35 @@ public final class GatewayBuilder {
     /**
      * Sets how many agent runs may execute at once across all sessions; more wait their turn.
      *
-     * @param maxConcurrentRuns &gt; 0; 64 by default
+     * @param maxConcurrentRuns &gt; 0; 16 by default
      * @return this builder
      */
     public GatewayBuilder maxConcurrentRuns(int maxConcurrentRuns) {
         this.maxConcurrentRuns = maxConcurrentRuns;
+        return this;
+    }
+
+    /**
+     * Sets how long a turn waits for a place under {@link #maxConcurrentRuns(int)} before it is
+     * answered {@code 503 UNAVAILABLE}.
+     *
+     * @param runQueueTimeout a non-negative duration; 30 s by default
+     * @return this builder
+     */
+    public GatewayBuilder runQueueTimeout(Duration runQueueTimeout) {
+        this.runQueueTimeout = Objects.requireNonNull(runQueueTimeout, "runQueueTimeout");
+        return this;
+    }
+
+    /**
+     * Sets how long a finished run stays collectable by its id ({@code POST /api/agent/wait}),
+     * for example after its HTTP client disconnected.
+     *
+     * @param runGrace a non-negative duration; 5 minutes by default
+     * @return this builder
+     */
+    public GatewayBuilder runGrace(Duration runGrace) {
+        this.runGrace = Objects.requireNonNull(runGrace, "runGrace");
         return this;
     }
 
@@ -178,6 +204,12 @@ public final class GatewayBuilder {
         if (runTimeout.isNegative() || runTimeout.isZero()) {
             throw new IllegalArgumentException("runTimeout: " + runTimeout + " (expected: > 0)");
         }
+        if (runQueueTimeout.isNegative()) {
+            throw new IllegalArgumentException("runQueueTimeout: " + runQueueTimeout + " (expected: >= 0)");
+        }
+        if (runGrace.isNegative()) {
+            throw new IllegalArgumentException("runGrace: " + runGrace + " (expected: >= 0)");
+        }
         if (token != null && authenticator != null) {
             throw new IllegalArgumentException("token and authenticator: set one, not both");
         }
@@ -209,6 +241,12 @@ public final class GatewayBuilder {
 
     /** @return the concurrent run cap */
     public int maxConcurrentRuns() { return maxConcurrentRuns; }
+
+    /** @return how long a run waits for a place under the cap */
+    public Duration runQueueTimeout() { return runQueueTimeout; }
+
+    /** @return how long finished runs stay collectable */
+    public Duration runGrace() { return runGrace; }
 
     /** @return the history limit */
     public int historyLimit() { return historyLimit; }

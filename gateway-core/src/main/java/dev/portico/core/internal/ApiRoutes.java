@@ -26,6 +26,7 @@ final class ApiRoutes {
     private static final Duration WAIT_MARGIN = Duration.ofSeconds(5);
     private static final int DEFAULT_HISTORY = 100;
     private static final int MAX_HISTORY = 1000;
+    private static final long MAX_WAIT_SECONDS = 600;
 
     private final DefaultGateway gateway;
     private final Conversations conversations;
@@ -46,6 +47,8 @@ final class ApiRoutes {
                 http("GET", "/healthz", null, ctx -> Responses.ok(new Wire.Probe(true, "alive"))),
                 http("GET", "/ready", null, this::ready),
                 http("POST", "/api/agent", Scope.CHAT, this::agent),
+                http("POST", "/api/agent/wait", Scope.CHAT, this::agentWait),
+                http("POST", "/api/agent/abort", Scope.CHAT, this::agentAbort),
                 http("POST", "/api/chat", Scope.CHAT, this::chat),
                 http("GET", "/api/chat/history", Scope.OPERATOR_READ, this::history),
                 new Route(Route.WS, "/api/chat/live", Optional.of(Scope.CHAT), null, ctx -> new ChatLive()));
@@ -88,6 +91,58 @@ final class ApiRoutes {
         AgentEvent.Completed done = awaitReply(run);
         return Responses.ok(new Wire.AgentReply("ok", true, done.reply(), session.value(), run.id(),
                 done.model().orElse(null)));
+    }
+
+    /**
+     * Waits for a run by id, up to {@code timeout_secs} (default 60, at most 600). Without a
+     * {@code run_id} but with a {@code message}, it starts a turn and waits for it, as some clients
+     * expect of this route.
+     */
+    private HttpResponse agentWait(RequestContext ctx) {
+        JsonObject body = ctx.jsonBody();
+        Optional<String> runId = JsonCodec.optionalString(body, "run_id");
+        if (runId.isEmpty() && body.containsKey("message")) {
+            String message = JsonCodec.requiredString(body, "message");
+            return waitResult(conversations.run(agentSession(body), message));
+        }
+        String id = runId.orElseThrow(() -> new GatewayException(ErrorCode.INVALID_REQUEST, "run_id: required"));
+        long timeout = JsonCodec.optionalLong(body, "timeout_secs").orElse(60L);
+        if (timeout < 0 || timeout > MAX_WAIT_SECONDS) {
+            throw new GatewayException(ErrorCode.INVALID_REQUEST,
+                    "timeout_secs: " + timeout + " (expected: 0.." + MAX_WAIT_SECONDS + ")");
+        }
+        Run run = conversations.find(id).orElseThrow(() -> Conversations.runNotFound(id));
+        try {
+            run.await(Duration.ofSeconds(timeout));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GatewayException(ErrorCode.UNAVAILABLE, "the gateway is stopping");
+        }
+        return waitResult(run);
+    }
+
+    private HttpResponse waitResult(Run run) {
+        String session = run.session().value();
+        Optional<AgentEvent> end;
+        try {
+            end = run.await(Duration.ZERO);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GatewayException(ErrorCode.UNAVAILABLE, "the gateway is stopping");
+        }
+        return Responses.ok(switch (end.orElse(null)) {
+            case null -> new Wire.WaitResult(true, false, run.id(), null, null, session, null, null);
+            case AgentEvent.Completed c -> new Wire.WaitResult(true, true, run.id(), "completed", c.reply(), session,
+                    c.model().orElse(null), null);
+            case AgentEvent.Failed f -> new Wire.WaitResult(true, true, run.id(), "failed", null, session, null,
+                    new Wire.ErrorBody(run.failureCode().name(), f.message()));
+            default -> throw new IllegalStateException("a run ended with " + end.get());
+        });
+    }
+
+    private HttpResponse agentAbort(RequestContext ctx) {
+        String id = JsonCodec.requiredString(ctx.jsonBody(), "run_id");
+        return Responses.ok(new Wire.AbortResult(true, conversations.abort(id), id));
     }
 
     /** {@code session}, else a channel session from {@code channel} and {@code chat_id}, else {@code main}. */
@@ -150,7 +205,7 @@ final class ApiRoutes {
         }
         return switch (end) {
             case AgentEvent.Completed c -> c;
-            case AgentEvent.Failed f -> throw new GatewayException(ErrorCode.AGENT_ERROR, f.message());
+            case AgentEvent.Failed f -> throw new GatewayException(run.failureCode(), f.message());
             default -> throw new IllegalStateException("a run ended with " + end);
         };
     }
@@ -180,7 +235,7 @@ final class ApiRoutes {
                 }
                 case AgentEvent.Failed f -> {
                     sink.send(event(id, "error", new Wire.RunError(run.id(),
-                            new Wire.ErrorBody(ErrorCode.AGENT_ERROR.name(), f.message()))));
+                            new Wire.ErrorBody(run.failureCode().name(), f.message()))));
                     return;
                 }
             }

@@ -1,5 +1,7 @@
 package dev.portico.core.internal;
 
+import dev.portico.api.ErrorCode;
+import dev.portico.api.GatewayException;
 import dev.portico.api.agent.Agent;
 import dev.portico.api.agent.AgentEvent;
 import dev.portico.api.agent.AgentEventSink;
@@ -9,8 +11,10 @@ import dev.portico.api.session.SessionKey;
 import dev.portico.api.session.SessionStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,10 +38,15 @@ public final class Conversations {
     private final Clock clock;
     private final EventBus bus;
     private final Semaphore permits;
+    private final int maxConcurrentRuns;
     private final Duration runTimeout;
     private final int historyLimit;
+    private final Duration queueTimeout;
+    private final Duration grace;
     private final Map<SessionKey, Lane> lanes = new ConcurrentHashMap<>();
     private final Set<Run> active = ConcurrentHashMap.newKeySet();
+    /** Every run by id: in flight, or finished and kept for {@code grace} so it can still be collected. */
+    private final Map<String, Run> runs = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer;
 
     /** The per-session lock and the number of turns holding or waiting for it. */
@@ -56,16 +65,21 @@ public final class Conversations {
      * @param maxConcurrentRuns the global cap
      * @param runTimeout the per-run timeout
      * @param historyLimit how many earlier messages the agent receives
+     * @param queueTimeout how long a run waits for a place under the cap before it fails busy
+     * @param grace how long a finished run stays collectable by id
      */
     public Conversations(Agent agent, SessionStore store, Clock clock, EventBus bus, int maxConcurrentRuns,
-            Duration runTimeout, int historyLimit) {
+            Duration runTimeout, int historyLimit, Duration queueTimeout, Duration grace) {
         this.agent = agent;
         this.store = store;
         this.clock = clock;
         this.bus = bus;
         this.permits = new Semaphore(maxConcurrentRuns, true);
+        this.maxConcurrentRuns = maxConcurrentRuns;
         this.runTimeout = runTimeout;
         this.historyLimit = historyLimit;
+        this.queueTimeout = queueTimeout;
+        this.grace = grace;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "portico-run-timer");
             thread.setDaemon(true);
@@ -74,7 +88,7 @@ public final class Conversations {
         // One sweep over the runs in flight instead of a timer task per run: no shared queue to
         // contend on in the hot path. A run overstays by at most one period.
         long period = Math.clamp(runTimeout.toMillis() / 4, 10, 250);
-        timer.scheduleAtFixedRate(this::expireOverdueRuns, period, period, TimeUnit.MILLISECONDS);
+        timer.scheduleAtFixedRate(this::sweep, period, period, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -111,7 +125,44 @@ public final class Conversations {
         long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
         Run run = new Run(new UUID(high, low).toString(), session);
         active.add(run);
+        runs.put(run.id(), run);
         return run;
+    }
+
+    /**
+     * A run by id, in flight or finished less than the grace period ago.
+     *
+     * @param runId the id
+     * @return the run, or empty when unknown or expired
+     */
+    public Optional<Run> find(String runId) {
+        return Optional.ofNullable(runs.get(runId));
+    }
+
+    /**
+     * Aborts a run that has not finished.
+     *
+     * @param runId the id
+     * @return true when the run was still going and is now being stopped; false when it had finished
+     * @throws GatewayException {@code RUN_NOT_FOUND} when the id is unknown or expired
+     */
+    public boolean abort(String runId) {
+        Run run = find(runId).orElseThrow(() -> runNotFound(runId));
+        if (run.finished()) {
+            return false;
+        }
+        run.cancel("run aborted");
+        return true;
+    }
+
+    /**
+     * The error for an unknown run id.
+     *
+     * @param runId the id
+     * @return a {@code RUN_NOT_FOUND} exception
+     */
+    static GatewayException runNotFound(String runId) {
+        return new GatewayException(ErrorCode.RUN_NOT_FOUND, "run_id: " + runId + " is unknown or expired");
     }
 
     /** Cancels every run still going (used when the gateway stops). */
@@ -128,8 +179,11 @@ public final class Conversations {
         boolean permitted = false;
         try {
             lane = enterLane(run.session());
-            permits.acquire();
-            permitted = true;
+            permitted = permits.tryAcquire(queueTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            if (!permitted) {
+                run.failWith(ErrorCode.UNAVAILABLE);
+                throw new BusyException();
+            }
             if (run.cancelled()) {
                 throw new InterruptedException();
             }
@@ -141,6 +195,8 @@ public final class Conversations {
             outcome = run.cancelled() ? new AgentEvent.Failed(run.cancelReason()) : run.outcome();
         } catch (InterruptedException e) {
             outcome = new AgentEvent.Failed(run.cancelReason());
+        } catch (BusyException e) {
+            outcome = new AgentEvent.Failed("the gateway is busy: " + permitsInUse() + " runs in flight (the cap); try again later");
         } catch (Exception | LinkageError e) {
             if (run.cancelled()) {
                 outcome = new AgentEvent.Failed(run.cancelReason());
@@ -171,7 +227,7 @@ public final class Conversations {
             }
             active.remove(run);
         }
-        run.finish(outcome);
+        run.finish(outcome, clock.instant());
         if (outcome instanceof AgentEvent.Failed f) {
             bus.publish("agent.run.failed", () -> Map.of("run_id", run.id(), "session", run.session().value(), "error", f.message()));
         } else {
@@ -179,12 +235,28 @@ public final class Conversations {
         }
     }
 
-    private void expireOverdueRuns() {
+    /** Times out overdue runs and forgets finished ones past the grace period. */
+    private void sweep() {
         long now = System.nanoTime();
         for (Run run : active) {
             if (run.overdue(now)) {
                 run.cancel("run timed out after " + describe(runTimeout));
             }
+        }
+        Instant expiry = clock.instant().minus(grace);
+        runs.values().removeIf(r -> r.finishedAt().map(t -> t.isBefore(expiry)).orElse(false));
+    }
+
+    private int permitsInUse() {
+        return Math.max(0, maxConcurrentRuns - permits.availablePermits());
+    }
+
+    /** A run found no place under the cap in time. */
+    private static final class BusyException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        BusyException() {
+            super(null, null, false, false);
         }
     }
 

@@ -69,7 +69,7 @@ public final class DefaultGateway implements Gateway {
         EventBus bus = new EventBus(clock, b.eventListeners());
         SessionStore store = b.sessionStore().orElseGet(InMemorySessionStore::new);
         this.conversations = new Conversations(b.agent(), store, clock, bus, b.maxConcurrentRuns(), b.runTimeout(),
-                b.historyLimit());
+                b.historyLimit(), b.runQueueTimeout(), b.runGrace());
         this.router = new Router(new ApiRoutes(this, conversations, store, b.runTimeout()).routes());
     }
 

@@ -133,7 +133,30 @@ public final class JsonCodec {
         if (v instanceof JsonString s) {
             return Optional.of(s.getString());
         }
-        throw invalid(name + ": expected a string, got " + v.getValueType().name().toLowerCase(java.util.Locale.ROOT));
+        throw invalid(name + ": expected a string, got " + describe(v));
+    }
+
+    /**
+     * An optional whole-number field; JSON {@code null} counts as absent.
+     *
+     * @param object the object
+     * @param name the field
+     * @return the value, or empty when absent
+     * @throws GatewayException {@code INVALID_REQUEST} when present but not a whole number
+     */
+    public static java.util.OptionalLong optionalLong(JsonObject object, String name) {
+        JsonValue v = object.get(name);
+        if (v == null || v.getValueType() == JsonValue.ValueType.NULL) {
+            return java.util.OptionalLong.empty();
+        }
+        if (v instanceof JsonNumber n && n.isIntegral()) {
+            try {
+                return java.util.OptionalLong.of(n.longValueExact());
+            } catch (ArithmeticException tooBig) {
+                throw invalid(name + ": " + n + " is out of range");
+            }
+        }
+        throw invalid(name + ": expected a whole number, got " + describe(v));
     }
 
     /**
@@ -150,6 +173,14 @@ public final class JsonCodec {
             return Optional.of(n.toString());
         }
         return optionalString(object, name);
+    }
+
+    private static String describe(JsonValue v) {
+        return switch (v.getValueType()) {
+            case TRUE, FALSE -> "boolean";
+            case NUMBER -> "number";
+            default -> v.getValueType().name().toLowerCase(java.util.Locale.ROOT);
+        };
     }
 
     private static GatewayException invalid(String message) {

@@ -1,8 +1,10 @@
 package dev.portico.core.internal;
 
+import dev.portico.api.ErrorCode;
 import dev.portico.api.agent.AgentEvent;
 import dev.portico.api.session.SessionKey;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,6 +24,8 @@ public final class Run {
     private final List<AgentEvent> events = new ArrayList<>();
     private final StringBuilder reply = new StringBuilder();
     private AgentEvent terminal;
+    private Instant finishedAt;
+    private volatile ErrorCode failureCode = ErrorCode.AGENT_ERROR;
     private AgentEvent pendingTerminal;
     private String carry = "";
     private volatile boolean cancelled;
@@ -105,6 +109,43 @@ public final class Run {
         return d != 0 && !cancelled && now - d > 0;
     }
 
+    /**
+     * Whether the run has ended.
+     *
+     * @return true once its final event is visible
+     */
+    public boolean finished() {
+        return finishedAt().isPresent();
+    }
+
+    /**
+     * When the run ended.
+     *
+     * @return the time, or empty while it runs
+     */
+    public Optional<Instant> finishedAt() {
+        lock.lock();
+        try {
+            return Optional.ofNullable(finishedAt);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The error code a failed run is answered with: {@code AGENT_ERROR}, or {@code UNAVAILABLE}
+     * when it found no place under the concurrency cap.
+     *
+     * @return the code
+     */
+    public ErrorCode failureCode() {
+        return failureCode;
+    }
+
+    void failWith(ErrorCode code) {
+        this.failureCode = code;
+    }
+
     boolean cancelled() {
         return cancelled;
     }
@@ -180,11 +221,12 @@ public final class Run {
     }
 
     /** Ends the run with its final event, visible to every reader. */
-    void finish(AgentEvent end) {
+    void finish(AgentEvent end, Instant at) {
         lock.lock();
         try {
             if (terminal == null) {
                 terminal = end;
+                finishedAt = at;
                 events.add(end);
                 changed.signalAll();
             }

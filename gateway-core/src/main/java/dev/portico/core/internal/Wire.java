@@ -64,6 +64,32 @@ public final class Wire {
             @JsonbProperty("run_id") String runId, String model) {}
 
     /**
+     * {@code POST /api/agent/wait}: a run's outcome, or {@code done: false} when it is still going.
+     *
+     * @param ok true
+     * @param done whether the run has ended
+     * @param runId the run
+     * @param status {@code completed} or {@code failed} once done
+     * @param reply the reply of a completed run
+     * @param session the session
+     * @param model the model that answered, when known
+     * @param error the code and message of a failed run
+     */
+    @JsonbPropertyOrder({"ok", "done", "runId", "status", "reply", "session", "model", "error"})
+    public record WaitResult(boolean ok, boolean done, @JsonbProperty("run_id") String runId, String status,
+            String reply, String session, String model, ErrorBody error) {}
+
+    /**
+     * {@code POST /api/agent/abort}.
+     *
+     * @param ok true
+     * @param aborted whether the run was still going and is being stopped
+     * @param runId the run
+     */
+    @JsonbPropertyOrder({"ok", "aborted", "runId"})
+    public record AbortResult(boolean ok, boolean aborted, @JsonbProperty("run_id") String runId) {}
+
+    /**
      * {@code POST /api/chat}.
      *
      * @param ok true

@@ -28,7 +28,8 @@ class ConversationsTest {
     final InMemorySessionStore store = new InMemorySessionStore();
 
     Conversations conversations(Agent agent, int cap, Duration timeout) {
-        return new Conversations(agent, store, Clock.systemUTC(), new EventBus(Clock.systemUTC(), List.of()), cap, timeout, 50);
+        return new Conversations(agent, store, Clock.systemUTC(), new EventBus(Clock.systemUTC(), List.of()), cap, timeout, 50,
+                Duration.ofSeconds(30), Duration.ofMinutes(5));
     }
 
     @Test
