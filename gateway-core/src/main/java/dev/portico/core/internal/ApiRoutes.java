@@ -54,7 +54,7 @@ final class ApiRoutes {
                 new Route(Route.WS, "/api/chat/live", Optional.of(Scope.CHAT), null, ctx -> new ChatLive()));
     }
 
-    private static Route http(String method, String pattern, Scope scope, Route.HttpHandler handler) {
+    static Route http(String method, String pattern, Scope scope, Route.HttpHandler handler) {
         return new Route(method, pattern, Optional.ofNullable(scope), handler, null);
     }
 
@@ -171,9 +171,7 @@ final class ApiRoutes {
     private HttpResponse history(RequestContext ctx) {
         SessionKey session = ctx.query("session").filter(s -> !s.isEmpty()).map(SessionKey::of).orElse(SessionKey.MAIN);
         int limit = ctx.query("limit").map(v -> parseLimit(v)).orElse(DEFAULT_HISTORY);
-        List<Wire.HistoryMessage> messages = store.history(session, limit).stream()
-                .map(ApiRoutes::wire)
-                .toList();
+        List<Wire.HistoryMessage> messages = SessionRoutes.messages(store.history(session, limit, Long.MAX_VALUE));
         return Responses.ok(new Wire.History(true, session.value(), messages));
     }
 
@@ -187,11 +185,6 @@ final class ApiRoutes {
             // Reported below with the accepted range.
         }
         throw new GatewayException(ErrorCode.INVALID_REQUEST, "limit: " + value + " (expected: 1.." + MAX_HISTORY + ")");
-    }
-
-    private static Wire.HistoryMessage wire(Message m) {
-        return new Wire.HistoryMessage(m.role().wireName(), m.content(),
-                m.timestamp().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString());
     }
 
     private AgentEvent.Completed awaitReply(Run run) {

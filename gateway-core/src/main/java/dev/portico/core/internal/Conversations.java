@@ -189,7 +189,11 @@ public final class Conversations {
             }
             run.deadline(System.nanoTime() + runTimeout.toNanos());
             List<Message> history = historyLimit == 0 ? List.of() : store.history(run.session(), historyLimit);
+            boolean fresh = !store.exists(run.session());
             store.append(run.session(), Message.user(message, clock.instant()));
+            if (fresh) {
+                bus.publish("session.created", () -> Map.of("key", run.session().value()));
+            }
             bus.publish("agent.run.started", () -> Map.of("run_id", run.id(), "session", run.session().value()));
             agent.run(new AgentRequest(run.id(), run.session(), message, history), sinkFor(run));
             outcome = run.cancelled() ? new AgentEvent.Failed(run.cancelReason()) : run.outcome();
@@ -214,6 +218,7 @@ public final class Conversations {
         try {
             if (outcome instanceof AgentEvent.Completed c) {
                 store.append(run.session(), Message.assistant(c.reply(), clock.instant()));
+                bus.publish("session.updated", () -> Map.of("key", run.session().value()));
             }
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "storing the reply of run " + run.id() + " failed", e);

@@ -70,7 +70,9 @@ public final class DefaultGateway implements Gateway {
         SessionStore store = b.sessionStore().orElseGet(InMemorySessionStore::new);
         this.conversations = new Conversations(b.agent(), store, clock, bus, b.maxConcurrentRuns(), b.runTimeout(),
                 b.historyLimit(), b.runQueueTimeout(), b.runGrace());
-        this.router = new Router(new ApiRoutes(this, conversations, store, b.runTimeout()).routes());
+        List<Route> routes = new java.util.ArrayList<>(new ApiRoutes(this, conversations, store, b.runTimeout()).routes());
+        routes.addAll(new SessionRoutes(store, bus).routes());
+        this.router = new Router(routes);
     }
 
     @Override

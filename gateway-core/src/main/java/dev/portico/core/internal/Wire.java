@@ -110,6 +110,74 @@ public final class Wire {
     public record History(boolean ok, String session, List<HistoryMessage> messages) {}
 
     /**
+     * A session as the sessions API shows it.
+     *
+     * @param key the key
+     * @param channel the channel
+     * @param chatId the chat, when known
+     * @param agentId the agent, when named
+     * @param createdAt RFC 3339
+     * @param updatedAt RFC 3339
+     * @param messageCount how many messages it holds
+     */
+    @JsonbPropertyOrder({"key", "channel", "chatId", "agentId", "createdAt", "updatedAt", "messageCount"})
+    public record Session(String key, String channel, @JsonbProperty("chat_id") String chatId, String agentId,
+            @JsonbProperty("created_at") String createdAt, @JsonbProperty("updated_at") String updatedAt,
+            @JsonbProperty("message_count") long messageCount) {}
+
+    /**
+     * {@code GET /api/sessions}.
+     *
+     * @param ok true
+     * @param sessions the page, most recently updated first
+     * @param total how many sessions pass the filters
+     */
+    @JsonbPropertyOrder({"ok", "sessions", "total"})
+    public record SessionList(boolean ok, List<Session> sessions, long total) {}
+
+    /**
+     * {@code POST /api/sessions}.
+     *
+     * @param ok true
+     * @param session the session
+     * @param reused whether an existing empty web chat session was returned
+     */
+    @JsonbPropertyOrder({"ok", "session", "reused"})
+    public record SessionCreated(boolean ok, Session session, boolean reused) {}
+
+    /**
+     * {@code GET /api/sessions/:key}.
+     *
+     * @param ok true
+     * @param session the session
+     * @param messages its most recent messages, oldest first
+     */
+    @JsonbPropertyOrder({"ok", "session", "messages"})
+    public record SessionDetail(boolean ok, Session session, List<HistoryMessage> messages) {}
+
+    /**
+     * {@code GET /api/sessions/:key/history}.
+     *
+     * @param ok true
+     * @param session the key
+     * @param messages the page, oldest first
+     * @param firstIndex the transcript index of the first message (pass it as {@code before} for the previous page)
+     * @param total how many messages the session holds
+     */
+    @JsonbPropertyOrder({"ok", "session", "messages", "firstIndex", "total"})
+    public record SessionHistory(boolean ok, String session, List<HistoryMessage> messages,
+            @JsonbProperty("first_index") long firstIndex, long total) {}
+
+    /**
+     * {@code DELETE /api/sessions/:key}.
+     *
+     * @param ok true
+     * @param deleted true
+     */
+    @JsonbPropertyOrder({"ok", "deleted"})
+    public record Deleted(boolean ok, boolean deleted) {}
+
+    /**
      * One message of a history.
      *
      * @param role {@code user}, {@code assistant} or {@code system}
