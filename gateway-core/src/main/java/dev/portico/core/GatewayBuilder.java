@@ -35,6 +35,7 @@ public final class GatewayBuilder {
     private Duration runQueueTimeout = Duration.ofSeconds(30);
     private Duration runGrace = Duration.ofMinutes(5);
     private int historyLimit = 50;
+    private int maxEventStreams = 100;
     private String version = Versions.portico();
     private final List<GatewayEventListener> listeners = new ArrayList<>();
 
@@ -164,6 +165,18 @@ public final class GatewayBuilder {
     }
 
     /**
+     * Sets how many event streams ({@code GET /api/events}, {@code WS /api/events/live}) may be
+     * open at once; more are answered {@code 503 UNAVAILABLE}.
+     *
+     * @param maxEventStreams &gt; 0; 100 by default
+     * @return this builder
+     */
+    public GatewayBuilder maxEventStreams(int maxEventStreams) {
+        this.maxEventStreams = maxEventStreams;
+        return this;
+    }
+
+    /**
      * Sets the version reported by {@code /health}.
      *
      * @param version the version; Portico's own by default
@@ -197,6 +210,9 @@ public final class GatewayBuilder {
         }
         if (maxConcurrentRuns <= 0) {
             throw new IllegalArgumentException("maxConcurrentRuns: " + maxConcurrentRuns + " (expected: > 0)");
+        }
+        if (maxEventStreams <= 0) {
+            throw new IllegalArgumentException("maxEventStreams: " + maxEventStreams + " (expected: > 0)");
         }
         if (historyLimit < 0) {
             throw new IllegalArgumentException("historyLimit: " + historyLimit + " (expected: >= 0)");
@@ -247,6 +263,9 @@ public final class GatewayBuilder {
 
     /** @return how long finished runs stay collectable */
     public Duration runGrace() { return runGrace; }
+
+    /** @return the event stream cap */
+    public int maxEventStreams() { return maxEventStreams; }
 
     /** @return the history limit */
     public int historyLimit() { return historyLimit; }

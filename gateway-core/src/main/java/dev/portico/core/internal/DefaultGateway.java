@@ -72,6 +72,7 @@ public final class DefaultGateway implements Gateway {
                 b.historyLimit(), b.runQueueTimeout(), b.runGrace());
         List<Route> routes = new java.util.ArrayList<>(new ApiRoutes(this, conversations, store, b.runTimeout()).routes());
         routes.addAll(new SessionRoutes(store, bus).routes());
+        routes.addAll(new EventRoutes(bus, b.maxEventStreams()).routes());
         this.router = new Router(routes);
     }
 
