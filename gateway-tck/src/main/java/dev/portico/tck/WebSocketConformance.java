@@ -149,6 +149,65 @@ public abstract class WebSocketConformance extends TransportConformanceBase {
         assertEquals(4000, socket.get().awaitCloseCode(WAIT), "close code the listener received");
     }
 
+    /**
+     * An event stream consumer that stops reading is disconnected with 1008 once the transport's
+     * outbound bound ({@code maxQueuedOutboundBytes}) is exceeded, instead of the gateway buffering
+     * for it without end. The client reads nothing until the gateway has published far more than
+     * the socket and the bound can hold, then drains and must find the 1008 close.
+     *
+     * @throws Exception when the exchange with the server fails
+     */
+    @Test
+    public void anEventConsumerThatStopsReadingIsClosedWith1008() throws Exception {
+        dev.portico.api.transport.GatewayHandler gateway = gatewayBuilder().build().handler();
+        TckServer server = start(new KitHandler(gateway), options().maxQueuedOutboundBytes(64 * 1024).build());
+        java.util.concurrent.CompletableFuture<Integer> closeCode = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
+        java.net.http.WebSocket.Listener stalled = new java.net.http.WebSocket.Listener() {
+            @Override
+            public void onOpen(java.net.http.WebSocket webSocket) {
+                webSocket.request(1); // only the "ready" frame, then nothing until the test says so
+            }
+
+            @Override
+            public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket webSocket, CharSequence data,
+                    boolean last) {
+                ready.countDown();
+                return null;
+            }
+
+            @Override
+            public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket webSocket, int statusCode,
+                    String reason) {
+                closeCode.complete(statusCode);
+                return null;
+            }
+
+            @Override
+            public void onError(java.net.http.WebSocket webSocket, Throwable error) {
+                closeCode.completeExceptionally(error);
+            }
+        };
+        java.net.http.WebSocket ws = client().newWebSocketBuilder()
+                .header("Authorization", "Bearer " + TOKEN)
+                .buildAsync(java.net.URI.create("ws://" + server.authority() + "/api/events/live"), stalled)
+                .get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(ready.await(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS), "no ready frame");
+        String message = "x".repeat(60 * 1024);
+        // Each turn publishes its deltas (the whole message) as events: 600 turns are ~36 MB, far
+        // more than loopback socket buffers plus the 64 KiB bound hold.
+        for (int i = 0; i < 600 && !closeCode.isDone(); i++) {
+            dev.portico.api.transport.HttpResponse r = gateway.handle(dev.portico.api.transport.HttpRequest.builder()
+                    .method("POST").target("/api/agent").header("Authorization", "Bearer " + TOKEN)
+                    .header("Content-Type", "application/json")
+                    .body("{\"message\":\"" + message + "\",\"session\":\"flood-" + (i % 8) + "\"}").build());
+            assertEquals(200, r.status());
+        }
+        ws.request(Long.MAX_VALUE);
+        int code = closeCode.get(WAIT.toSeconds() * 2, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(WebSocketCloseCodes.POLICY_VIOLATION, code, "close code for a consumer that stopped reading");
+    }
+
     private static RecordingSocket recording(AtomicReference<RecordingSocket> into) {
         RecordingSocket s = new RecordingSocket();
         if (!into.compareAndSet(null, s)) {
