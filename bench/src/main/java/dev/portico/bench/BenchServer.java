@@ -27,7 +27,8 @@ import java.util.concurrent.CountDownLatch;
  *   <li>{@code bare-helidon PORT}, {@code bare-undertow PORT}: the Portico adapter with a handler
  *       that answers a constant (the adapter's cost);
  *   <li>{@code gateway-helidon PORT TOKEN}, {@code gateway-undertow PORT TOKEN}: the whole gateway
- *       with the echo agent.
+ *       with the echo agent;
+ *   <li>{@code events-helidon PORT TOKEN}: the same on Helidon with room for 5,000 event streams.
  * </ul>
  *
  * It prints {@code READY <port>} once it serves and runs until killed.
@@ -78,6 +79,8 @@ public final class BenchServer {
             case "bare-helidon" -> new HelidonTransport().start(constant(), options).port();
             case "bare-undertow" -> new UndertowTransport().start(constant(), options).port();
             case "gateway-helidon" -> gateway(new HelidonTransport(), options, args[2]);
+            case "events-helidon" -> Gateway.builder().token(args[2]).maxEventStreams(5000).build()
+                    .start(new HelidonTransport(), options).port();
             case "gateway-undertow" -> gateway(new UndertowTransport(), options, args[2]);
             default -> throw new IllegalArgumentException("mode: " + mode
                     + " (expected: raw-helidon, raw-undertow, raw-undertow-dispatch, bare-helidon, bare-undertow, gateway-helidon, gateway-undertow)");
