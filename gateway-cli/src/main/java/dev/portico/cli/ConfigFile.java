@@ -9,18 +9,31 @@ import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonParsingException;
 import java.io.IOException;
 import java.io.Reader;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * The {@code gateway} section of a JSON config file. Every key maps onto a setting of the
- * embedding API ({@code GatewayBuilder} or {@code TransportOptions}); see docs/configuration.md.
+ * A JSON config file: the {@code gateway} section, the model {@code providers} and
+ * {@code agents.defaults}. Every key maps onto a setting of the embedding API
+ * ({@code GatewayBuilder}, {@code TransportOptions} or {@code OpenAiCompatibleAgent.Builder}); see
+ * docs/configuration.md.
  *
  * @param host {@code gateway.host}
  * @param port {@code gateway.port}
@@ -34,6 +47,8 @@ import java.util.OptionalLong;
  * @param drainTimeoutSeconds {@code gateway.limits.drainTimeoutSeconds}
  * @param runTimeoutSeconds {@code gateway.limits.runTimeoutSeconds}
  * @param maxConcurrentRuns {@code gateway.limits.maxConcurrentRuns}
+ * @param providers {@code providers.<name>}, in file order
+ * @param agentDefaults {@code agents.defaults}
  */
 record ConfigFile(
         Optional<String> host,
@@ -47,12 +62,64 @@ record ConfigFile(
         OptionalLong maxQueuedOutboundBytes,
         OptionalLong drainTimeoutSeconds,
         OptionalLong runTimeoutSeconds,
-        OptionalInt maxConcurrentRuns) {
+        OptionalInt maxConcurrentRuns,
+        Map<String, Provider> providers,
+        AgentDefaults agentDefaults) {
 
     /** A config with nothing set. */
     static final ConfigFile EMPTY = new ConfigFile(Optional.empty(), OptionalInt.empty(), Optional.empty(),
             Optional.empty(), OptionalLong.empty(), OptionalInt.empty(), OptionalLong.empty(), OptionalInt.empty(),
-            OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(), OptionalInt.empty());
+            OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(), OptionalInt.empty(), Map.of(),
+            AgentDefaults.NONE);
+
+    /** {@code ${NAME}}: the value of an environment variable. */
+    private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+
+    /** Copies the providers, keeping their order. */
+    ConfigFile {
+        providers = Collections.unmodifiableMap(new LinkedHashMap<>(providers));
+    }
+
+    /**
+     * A model provider: {@code providers.<name>}.
+     *
+     * @param name the name models refer to ({@code <name>/<model>})
+     * @param baseUrl {@code base_url} (or {@code baseUrl})
+     * @param apiKey {@code api_key} (or {@code apiKey}), resolved when it was {@code ${ENV_NAME}}
+     */
+    record Provider(String name, URI baseUrl, Optional<String> apiKey) {
+        /** @return the provider without its key */
+        @Override
+        public String toString() {
+            return "Provider[name=" + name + ", baseUrl=" + baseUrl + ", apiKey=" + (apiKey.isPresent() ? "(set)" : "(none)") + "]";
+        }
+    }
+
+    /**
+     * The settings of the model agent: {@code agents.defaults}.
+     *
+     * @param primary {@code model.primary} (or {@code model} as a string), {@code <provider>/<model>}
+     * @param fallbacks {@code model.fallbacks}, in order
+     * @param systemPrompt {@code system_prompt}
+     * @param historyWindow {@code history_window}
+     * @param temperature {@code temperature}
+     * @param maxTokens {@code max_tokens}
+     * @param timeoutSeconds {@code timeout_seconds}
+     * @param idleTimeoutSeconds {@code idle_timeout_seconds}
+     */
+    record AgentDefaults(Optional<String> primary, List<String> fallbacks, Optional<String> systemPrompt,
+            OptionalInt historyWindow, OptionalDouble temperature, OptionalInt maxTokens, OptionalLong timeoutSeconds,
+            OptionalLong idleTimeoutSeconds) {
+
+        /** Nothing set. */
+        static final AgentDefaults NONE = new AgentDefaults(Optional.empty(), List.of(), Optional.empty(),
+                OptionalInt.empty(), OptionalDouble.empty(), OptionalInt.empty(), OptionalLong.empty(), OptionalLong.empty());
+
+        /** Copies the fallbacks. */
+        AgentDefaults {
+            fallbacks = List.copyOf(fallbacks);
+        }
+    }
 
     /** A config file that cannot be used; the message lists every problem, one per line. */
     static final class Invalid extends Exception {
@@ -64,13 +131,25 @@ record ConfigFile(
     }
 
     /**
-     * Reads a config file.
+     * Reads a config file, taking {@code ${NAME}} values from the process environment.
      *
      * @param file the JSON file
      * @return the config
      * @throws Invalid naming the file and every problem ({@code gateway.port: expected an integer})
      */
     static ConfigFile read(Path file) throws Invalid {
+        return read(file, System::getenv);
+    }
+
+    /**
+     * Reads a config file.
+     *
+     * @param file the JSON file
+     * @param env looks up environment variables (null when unset)
+     * @return the config
+     * @throws Invalid naming the file and every problem; a missing variable is named, never a value
+     */
+    static ConfigFile read(Path file, Function<String, String> env) throws Invalid {
         JsonObject root;
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8); JsonReader reader = Json.createReader(r)) {
             JsonValue value = reader.readValue();
@@ -102,11 +181,70 @@ record ConfigFile(
                 f.longValue(limits, "maxQueuedOutboundBytes", "gateway.limits.maxQueuedOutboundBytes"),
                 f.longValue(limits, "drainTimeoutSeconds", "gateway.limits.drainTimeoutSeconds"),
                 f.longValue(limits, "runTimeoutSeconds", "gateway.limits.runTimeoutSeconds"),
-                f.integer(limits, "maxConcurrentRuns", "gateway.limits.maxConcurrentRuns", 1, Integer.MAX_VALUE));
+                f.integer(limits, "maxConcurrentRuns", "gateway.limits.maxConcurrentRuns", 1, Integer.MAX_VALUE),
+                Map.of(), AgentDefaults.NONE);
+        Map<String, Provider> providers = providers(f, f.object(root, "providers", "providers"), env);
+        config = new ConfigFile(config.host(), config.port(), config.server(), config.token(), config.maxBodyBytes(),
+                config.maxHeaderBytes(), config.idleTimeoutSeconds(), config.maxWebSocketFrameBytes(),
+                config.maxQueuedOutboundBytes(), config.drainTimeoutSeconds(), config.runTimeoutSeconds(),
+                config.maxConcurrentRuns(), providers, agentDefaults(f, root, providers));
         if (!f.errors.isEmpty()) {
             throw new Invalid(file + ":\n  " + String.join("\n  ", f.errors));
         }
         return config;
+    }
+
+    private static Map<String, Provider> providers(Fields f, JsonObject section, Function<String, String> env) {
+        Map<String, Provider> providers = new LinkedHashMap<>();
+        for (String name : section.keySet()) {
+            String path = "providers." + name;
+            if (name.isBlank() || name.contains("/")) {
+                f.errors.add(path + ": \"" + name + "\" is not a usable provider name (expected: a name without \"/\")");
+                continue;
+            }
+            if (!(section.get(name) instanceof JsonObject p)) {
+                f.errors.add(path + ": expected an object with base_url and, when the provider needs one, api_key");
+                continue;
+            }
+            Optional<String> url = f.string(p, path, "base_url", "baseUrl");
+            Optional<String> key = f.string(p, path, "api_key", "apiKey").flatMap(k -> f.resolve(k, path + ".api_key", env));
+            if (url.isEmpty()) {
+                if (!p.containsKey("base_url") && !p.containsKey("baseUrl")) {
+                    f.errors.add(path + ".base_url: required (expected: the API base, such as https://api.openai.com/v1)");
+                }
+                continue;
+            }
+            f.httpUrl(url.get(), path + ".base_url").ifPresent(uri -> providers.put(name, new Provider(name, uri, key)));
+        }
+        return providers;
+    }
+
+    private static AgentDefaults agentDefaults(Fields f, JsonObject root, Map<String, Provider> providers) {
+        JsonObject defaults = f.object(f.object(root, "agents", "agents"), "defaults", "agents.defaults");
+        Optional<String> primary = Optional.empty();
+        List<String> fallbacks = List.of();
+        JsonValue model = defaults.get("model");
+        if (model instanceof JsonString) {
+            primary = f.string(defaults, "model", "agents.defaults.model");
+        } else if (model != null && model.getValueType() != JsonValue.ValueType.NULL) {
+            JsonObject m = f.object(defaults, "model", "agents.defaults.model");
+            primary = f.string(m, "primary", "agents.defaults.model.primary");
+            fallbacks = f.strings(m, "fallbacks", "agents.defaults.model.fallbacks");
+        }
+        primary.ifPresent(id -> f.modelReference(id, "agents.defaults.model.primary", providers));
+        for (int i = 0; i < fallbacks.size(); i++) {
+            f.modelReference(fallbacks.get(i), "agents.defaults.model.fallbacks[" + i + "]", providers);
+        }
+        if (primary.isEmpty() && !fallbacks.isEmpty()) {
+            f.errors.add("agents.defaults.model.fallbacks: set without agents.defaults.model.primary");
+        }
+        return new AgentDefaults(primary, fallbacks,
+                f.string(defaults, "agents.defaults", "system_prompt", "systemPrompt"),
+                f.integer(defaults, "agents.defaults", 0, 10_000, "history_window", "historyWindow"),
+                f.number(defaults, "temperature", "agents.defaults.temperature", 0, 2),
+                f.integer(defaults, "agents.defaults", 1, Integer.MAX_VALUE, "max_tokens", "maxTokens"),
+                f.longValue(defaults, "agents.defaults", 1, 86_400, "timeout_seconds", "timeoutSeconds"),
+                f.longValue(defaults, "agents.defaults", 1, 86_400, "idle_timeout_seconds", "idleTimeoutSeconds"));
     }
 
     /** Reads typed fields, collecting every problem instead of stopping at the first. */
@@ -147,6 +285,129 @@ record ConfigFile(
                 return OptionalInt.empty();
             }
             return OptionalInt.of((int) n.getAsLong());
+        }
+
+        /** The one of {@code names} that is set, or empty; both set is a problem. */
+        Optional<String> present(JsonObject parent, String path, String... names) {
+            String found = null;
+            for (String name : names) {
+                JsonValue v = parent.get(name);
+                if (v != null && v.getValueType() != JsonValue.ValueType.NULL) {
+                    if (found != null) {
+                        errors.add(path + ": " + found + " and " + name + " both set (expected: one of them)");
+                        return Optional.empty();
+                    }
+                    found = name;
+                }
+            }
+            return Optional.ofNullable(found);
+        }
+
+        Optional<String> string(JsonObject parent, String path, String name, String alias) {
+            return present(parent, path, name, alias).flatMap(n -> string(parent, n, path + "." + n));
+        }
+
+        OptionalInt integer(JsonObject parent, String path, int min, int max, String name, String alias) {
+            Optional<String> n = present(parent, path, name, alias);
+            return n.isEmpty() ? OptionalInt.empty() : integer(parent, n.get(), path + "." + n.get(), min, max);
+        }
+
+        OptionalLong longValue(JsonObject parent, String path, long min, long max, String name, String alias) {
+            Optional<String> n = present(parent, path, name, alias);
+            if (n.isEmpty()) {
+                return OptionalLong.empty();
+            }
+            OptionalLong v = longValue(parent, n.get(), path + "." + n.get());
+            if (v.isPresent() && (v.getAsLong() < min || v.getAsLong() > max)) {
+                errors.add(path + "." + n.get() + ": " + v.getAsLong() + " (expected: " + min + ".." + max + ")");
+                return OptionalLong.empty();
+            }
+            return v;
+        }
+
+        OptionalDouble number(JsonObject parent, String name, String path, double min, double max) {
+            JsonValue v = parent.get(name);
+            if (v == null || v.getValueType() == JsonValue.ValueType.NULL) {
+                return OptionalDouble.empty();
+            }
+            if (!(v instanceof JsonNumber n)) {
+                errors.add(path + ": expected a number");
+                return OptionalDouble.empty();
+            }
+            double d = n.doubleValue();
+            if (!(d >= min && d <= max)) {
+                errors.add(path + ": " + n + " (expected: " + plain(min) + ".." + plain(max) + ")");
+                return OptionalDouble.empty();
+            }
+            return OptionalDouble.of(d);
+        }
+
+        private static String plain(double d) {
+            return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+        }
+
+        List<String> strings(JsonObject parent, String name, String path) {
+            JsonValue v = parent.get(name);
+            if (v == null || v.getValueType() == JsonValue.ValueType.NULL) {
+                return List.of();
+            }
+            if (v.getValueType() != JsonValue.ValueType.ARRAY) {
+                errors.add(path + ": expected a list of strings");
+                return List.of();
+            }
+            List<String> out = new ArrayList<>();
+            List<JsonValue> items = v.asJsonArray();
+            for (int i = 0; i < items.size(); i++) {
+                if (items.get(i) instanceof JsonString s && !s.getString().isBlank()) {
+                    out.add(s.getString());
+                } else {
+                    errors.add(path + "[" + i + "]: expected a non-empty string");
+                }
+            }
+            return out;
+        }
+
+        /** A literal value, or the environment variable a whole-value {@code ${NAME}} refers to. */
+        Optional<String> resolve(String value, String path, Function<String, String> env) {
+            Matcher m = ENV_REFERENCE.matcher(value);
+            if (m.matches()) {
+                String resolved = env.apply(m.group(1));
+                if (resolved == null || resolved.isBlank()) {
+                    errors.add(path + ": environment variable " + m.group(1) + " is not set");
+                    return Optional.empty();
+                }
+                return Optional.of(resolved);
+            }
+            if (value.startsWith("${")) {
+                errors.add(path + ": a malformed ${...} reference (expected: ${NAME}, NAME of letters, digits and _)");
+                return Optional.empty();
+            }
+            return Optional.of(value);
+        }
+
+        Optional<URI> httpUrl(String value, String path) {
+            try {
+                URI uri = new URI(value);
+                String scheme = Objects.requireNonNullElse(uri.getScheme(), "").toLowerCase(Locale.ROOT);
+                if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null && uri.getRawQuery() == null
+                        && uri.getRawFragment() == null) {
+                    return Optional.of(uri);
+                }
+            } catch (URISyntaxException e) {
+                // Reported below with the expectation.
+            }
+            errors.add(path + ": \"" + value + "\" (expected: an http or https URL, such as https://api.openai.com/v1)");
+            return Optional.empty();
+        }
+
+        void modelReference(String id, String path, Map<String, Provider> providers) {
+            int slash = id.indexOf('/');
+            if (slash <= 0 || slash == id.length() - 1) {
+                errors.add(path + ": \"" + id + "\" (expected: \"<provider>/<model>\", such as \"openai/gpt-4o\")");
+            } else if (!providers.containsKey(id.substring(0, slash))) {
+                errors.add(path + ": unknown provider \"" + id.substring(0, slash) + "\" in \"" + id + "\" (expected one of: "
+                        + (providers.isEmpty() ? "none configured under providers" : String.join(", ", providers.keySet())) + ")");
+            }
         }
 
         OptionalLong longValue(JsonObject parent, String name, String path) {

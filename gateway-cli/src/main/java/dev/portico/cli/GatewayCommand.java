@@ -6,17 +6,27 @@ import dev.portico.api.transport.TransportOptions;
 import dev.portico.auth.Tokens;
 import dev.portico.core.Gateway;
 import dev.portico.core.GatewayBuilder;
+import dev.portico.core.ModelInfo;
+import dev.portico.core.OpenAiCompatibleAgent;
+import dev.portico.core.ProviderInfo;
 import dev.portico.core.RunningGateway;
 import dev.portico.server.helidon.HelidonTransport;
 import dev.portico.server.undertow.UndertowTransport;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -50,8 +60,23 @@ final class GatewayCommand implements Callable<Integer> {
             description = "JSON config file (default: <state dir>/config.json when it exists).")
     Path config;
 
+    @Option(names = "--provider-url", paramLabel = "URL",
+            description = "Base URL of an OpenAI-compatible API (provider 'default'), such as http://127.0.0.1:11434/v1; needs --model.")
+    String providerUrl;
+
+    @Option(names = "--model", paramLabel = "NAME",
+            description = "The primary model: a model of --provider-url, or <provider>/<model> of a configured provider.")
+    String model;
+
+    @Option(names = "--api-key-env", paramLabel = "NAME",
+            description = "Environment variable holding the API key for --provider-url.")
+    String apiKeyEnv;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** Looks up environment variables; tests replace it. */
+    Function<String, String> env = System::getenv;
 
     /** Released once the gateway is up, for tests that run the command in process. */
     final CountDownLatch started = new CountDownLatch(1);
@@ -68,7 +93,7 @@ final class GatewayCommand implements Callable<Integer> {
         ConfigFile file = ConfigFile.EMPTY;
         if (config != null || Files.exists(configFile)) {
             try {
-                file = ConfigFile.read(configFile);
+                file = ConfigFile.read(configFile, env);
             } catch (ConfigFile.Invalid e) {
                 err.println("error: config " + e.getMessage());
                 return USAGE;
@@ -80,7 +105,12 @@ final class GatewayCommand implements Callable<Integer> {
         GatewayBuilder builder = Gateway.builder();
         String tokenSource;
         String apiToken;
+        Optional<OpenAiCompatibleAgent> modelAgent;
         try {
+            modelAgent = modelAgent(file);
+            modelAgent.ifPresent(builder::agent);
+            // The gateway hands the agent at most historyLimit messages; let a wider window see them.
+            file.agentDefaults().historyWindow().ifPresent(w -> builder.historyLimit(Math.max(w, builder.historyLimit())));
             transport = transport(server != null ? server : file.server().orElse("helidon"));
             options = transportOptions(file);
             file.maxBodyBytes().ifPresent(builder::maxBodyBytes);
@@ -119,6 +149,8 @@ final class GatewayCommand implements Callable<Integer> {
         String url = "http://" + hostForUrl(options.host()) + ":" + run.port();
         out.println("Portico " + gateway.version() + " is serving on " + url + " (" + transport.name() + ")");
         out.println("  token: " + Tokens.mask(apiToken) + " (" + tokenSource + ")");
+        out.println("  agent: " + modelAgent.map(GatewayCommand::describe)
+                .orElse("echo (no model provider configured; see --provider-url and --model)"));
         out.println("  try:   curl " + url + "/health");
         out.println("Press Ctrl-C to stop.");
         out.flush();
@@ -142,6 +174,100 @@ final class GatewayCommand implements Callable<Integer> {
         run.stop(drain);
         out.println("Stopped.");
         out.flush();
+    }
+
+    /**
+     * The model agent from the config file and the flags, or empty for the echo agent.
+     *
+     * @throws IllegalArgumentException naming the flag or key at fault
+     */
+    private Optional<OpenAiCompatibleAgent> modelAgent(ConfigFile file) {
+        Map<String, ConfigFile.Provider> providers = new LinkedHashMap<>(file.providers());
+        ConfigFile.AgentDefaults defaults = file.agentDefaults();
+        Optional<String> primary = defaults.primary();
+        if (apiKeyEnv != null && providerUrl == null) {
+            throw new IllegalArgumentException("--api-key-env: needs --provider-url URL");
+        }
+        if (providerUrl != null) {
+            if (model == null) {
+                throw new IllegalArgumentException("--provider-url: needs --model NAME");
+            }
+            Optional<String> key = Optional.empty();
+            if (apiKeyEnv != null) {
+                String value = env.apply(apiKeyEnv);
+                if (value == null || value.isBlank()) {
+                    throw new IllegalArgumentException("--api-key-env: environment variable " + apiKeyEnv + " is not set");
+                }
+                key = Optional.of(value);
+            }
+            providers.put("default", new ConfigFile.Provider("default", httpUrl(providerUrl), key));
+            primary = Optional.of(model.startsWith("default/") ? model : "default/" + model);
+        } else if (model != null) {
+            int slash = model.indexOf('/');
+            if (slash <= 0 || !providers.containsKey(model.substring(0, slash))) {
+                throw new IllegalArgumentException("--model: \"" + model + "\" (expected: <provider>/<model> with a provider"
+                        + " from the config file" + (providers.isEmpty() ? ", which has none" : " (" + String.join(", ", providers.keySet()) + ")")
+                        + ", or --provider-url URL for a model of that server)");
+            }
+            primary = Optional.of(model);
+        }
+        if (providers.isEmpty() && primary.isEmpty()) {
+            return Optional.empty();
+        }
+        if (primary.isEmpty()) {
+            throw new IllegalArgumentException("agents.defaults.model.primary: required when providers are configured"
+                    + " (expected: \"<provider>/<model>\"; or give --model)");
+        }
+        OpenAiCompatibleAgent.Builder b = OpenAiCompatibleAgent.builder();
+        for (ConfigFile.Provider p : providers.values()) {
+            if (p.apiKey().isPresent()) {
+                b.provider(p.name(), p.baseUrl(), p.apiKey().get());
+            } else {
+                b.provider(p.name(), p.baseUrl());
+            }
+        }
+        String first = primary.get();
+        b.primary(first);
+        defaults.fallbacks().stream().filter(f -> !f.equals(first)).forEach(b::fallback);
+        defaults.systemPrompt().ifPresent(b::systemPrompt);
+        defaults.historyWindow().ifPresent(b::historyWindow);
+        defaults.temperature().ifPresent(b::temperature);
+        defaults.maxTokens().ifPresent(b::maxTokens);
+        defaults.timeoutSeconds().ifPresent(s -> b.timeout(Duration.ofSeconds(s)));
+        defaults.idleTimeoutSeconds().ifPresent(s -> b.idleTimeout(Duration.ofSeconds(s)));
+        return Optional.of(b.build());
+    }
+
+    private static URI httpUrl(String url) {
+        try {
+            URI uri = new URI(url);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
+                return uri;
+            }
+        } catch (java.net.URISyntaxException e) {
+            // Reported below with the expectation.
+        }
+        throw new IllegalArgumentException("--provider-url: \"" + url
+                + "\" (expected: an http or https URL, such as http://127.0.0.1:11434/v1)");
+    }
+
+    /** {@code openai/gpt-4o via https://api.openai.com/v1 (API key set); fallbacks: …}, never a key. */
+    static String describe(OpenAiCompatibleAgent agent) {
+        Map<String, ProviderInfo> providers = agent.providers().stream()
+                .collect(Collectors.toMap(ProviderInfo::name, p -> p));
+        List<ModelInfo> models = agent.models();
+        String primary = via(models.get(0), providers);
+        if (models.size() == 1) {
+            return primary;
+        }
+        return primary + "; fallbacks: " + models.subList(1, models.size()).stream()
+                .map(m -> via(m, providers)).collect(Collectors.joining(", "));
+    }
+
+    private static String via(ModelInfo model, Map<String, ProviderInfo> providers) {
+        ProviderInfo p = providers.get(model.provider());
+        return model.id() + " via " + p.baseUrl() + (p.hasApiKey() ? " (API key set)" : " (no API key)");
     }
 
     private TransportOptions transportOptions(ConfigFile file) {

@@ -4,9 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.net.httpserver.HttpServer;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.io.StringReader;
 import java.io.StringWriter;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,7 +21,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,6 +65,7 @@ class GatewayCommandIT {
             assertTrue(printed.contains(token.substring(0, 4) + "…" + token.substring(token.length() - 4)), printed);
             assertFalse(printed.contains(token), "the whole token must never be printed");
             assertTrue(printed.contains(tokenFile.toString()), printed);
+            assertTrue(printed.contains("agent: echo"), printed);
 
             HttpClient client = HttpClient.newHttpClient();
             URI base = URI.create("http://127.0.0.1:" + cmd.running.port());
@@ -124,6 +134,169 @@ class GatewayCommandIT {
         int exit = cli().execute("gateway", "--server", "tomcat", "--state-dir", state.toString());
         assertEquals(GatewayCommand.USAGE, exit);
         assertTrue(err.toString().contains("server: tomcat (expected: helidon or undertow)"), err.toString());
+    }
+
+    /** A minimal OpenAI-compatible upstream: records each request, streams "Hi" + " there". */
+    record Upstream(HttpServer server, BlockingQueue<String[]> requests) implements AutoCloseable {
+        static Upstream start() throws Exception {
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            BlockingQueue<String[]> requests = new LinkedBlockingQueue<>();
+            server.createContext("/", exchange -> {
+                try (exchange) {
+                    String body = new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                    String auth = exchange.getRequestHeaders().getFirst("Authorization");
+                    requests.add(new String[] {exchange.getRequestURI().getPath(), auth == null ? "" : auth, body});
+                    exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+                    exchange.sendResponseHeaders(200, 0);
+                    OutputStream out = exchange.getResponseBody();
+                    for (String piece : new String[] {"Hi", " there"}) {
+                        out.write(("data: {\"choices\":[{\"delta\":{\"content\":\"" + piece + "\"}}]}\n\n").getBytes());
+                        out.flush();
+                    }
+                    out.write("data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n".getBytes());
+                }
+            });
+            server.start();
+            return new Upstream(server, requests);
+        }
+
+        String baseUrl() {
+            return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
+        }
+
+        String[] take() throws InterruptedException {
+            String[] r = requests.poll(5, TimeUnit.SECONDS);
+            assertTrue(r != null, "the upstream received no request");
+            return r;
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+
+    CompletableFuture<Integer> exit;
+
+    /** Stops a command {@link #startWith} started and checks it exits normally. */
+    void stop(GatewayCommand cmd) throws Exception {
+        cmd.stopRequested.countDown();
+        assertEquals(0, exit.get(20, TimeUnit.SECONDS));
+    }
+
+    /** Starts the command with the given arguments and environment, and returns the running command. */
+    GatewayCommand startWith(Map<String, String> env, String... args) throws Exception {
+        CommandLine cl = cli();
+        GatewayCommand cmd = cl.getSubcommands().get("gateway").getCommand();
+        cmd.env = env::get;
+        exit = CompletableFuture.supplyAsync(() -> cl.execute(args));
+        assertTrue(cmd.started.await(20, TimeUnit.SECONDS), () -> "not started: " + err);
+        return cmd;
+    }
+
+    static JsonObject ask(GatewayCommand cmd, String token) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + cmd.running.port() + "/api/agent"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"message\":\"hello\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        return Json.createReader(new StringReader(r.body())).readObject();
+    }
+
+    @Test
+    void aModelFromTheFlagsAnswersWithTheKeyFromTheEnvironment() throws Exception {
+        String key = "sk-cli-test-SECRET-0123456789";
+        try (Upstream upstream = Upstream.start()) {
+            GatewayCommand cmd = startWith(Map.of("PORTICO_TEST_KEY", key), "gateway", "--port", "0",
+                    "--state-dir", state.toString(), "--token", "a-token-for-this-test-123",
+                    "--provider-url", upstream.baseUrl(), "--model", "llama3.2", "--api-key-env", "PORTICO_TEST_KEY");
+            try {
+                String printed = out.toString();
+                assertTrue(printed.contains("agent: default/llama3.2 via " + upstream.baseUrl() + " (API key set)"), printed);
+                assertFalse(printed.contains(key), "the API key must never be printed");
+
+                JsonObject reply = ask(cmd, "a-token-for-this-test-123");
+                assertEquals("Hi there", reply.getString("reply"));
+                assertEquals("default/llama3.2", reply.getString("model"));
+                String[] request = upstream.take();
+                assertEquals("/v1/chat/completions", request[0]);
+                assertEquals("Bearer " + key, request[1]);
+                assertEquals("llama3.2", Json.createReader(new StringReader(request[2])).readObject().getString("model"));
+            } finally {
+                stop(cmd);
+            }
+        }
+    }
+
+    @Test
+    void aConfiguredPrimaryThatIsDownFailsOverToTheFallback() throws Exception {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        try (Upstream upstream = Upstream.start()) {
+            Files.writeString(state.resolve("config.json"), """
+                    {
+                      "gateway": {"auth": {"token": "a-token-for-this-test-123"}},
+                      "providers": {
+                        "down": {"base_url": "http://127.0.0.1:%d/v1", "api_key": "${DOWN_KEY}"},
+                        "local": {"baseUrl": "%s"}
+                      },
+                      "agents": {"defaults": {
+                        "model": {"primary": "down/big", "fallbacks": ["local/small"]},
+                        "system_prompt": "Be brief.",
+                        "timeout_seconds": 5
+                      }}
+                    }
+                    """.formatted(closed, upstream.baseUrl()));
+            GatewayCommand cmd = startWith(Map.of("DOWN_KEY", "sk-down-SECRET-987654321"), "gateway", "--port", "0",
+                    "--state-dir", state.toString());
+            try {
+                String printed = out.toString();
+                assertTrue(printed.contains("agent: down/big via http://127.0.0.1:" + closed + "/v1 (API key set); "
+                        + "fallbacks: local/small via " + upstream.baseUrl() + " (no API key)"), printed);
+                assertFalse(printed.contains("sk-down-SECRET"), printed);
+                JsonObject reply = ask(cmd, "a-token-for-this-test-123");
+                assertEquals("local/small", reply.getString("model"));
+                String[] request = upstream.take();
+                assertEquals("", request[1], "the fallback has no key, so none is sent");
+                assertTrue(request[2].contains("\"Be brief.\""), request[2]);
+            } finally {
+                stop(cmd);
+            }
+        }
+    }
+
+    @Test
+    void modelFlagAndConfigProblemsAreUsageErrorsNamingTheCulprit() throws Exception {
+        assertEquals(GatewayCommand.USAGE, cli().execute("gateway", "--state-dir", state.toString(),
+                "--provider-url", "http://127.0.0.1:1/v1", "--model", "m", "--api-key-env", "PORTICO_SURELY_UNSET_VAR"));
+        assertTrue(err.toString().contains("--api-key-env: environment variable PORTICO_SURELY_UNSET_VAR is not set"), err.toString());
+
+        assertEquals(GatewayCommand.USAGE, cli().execute("gateway", "--state-dir", state.toString(),
+                "--provider-url", "http://127.0.0.1:1/v1"));
+        assertTrue(err.toString().contains("--provider-url: needs --model NAME"), err.toString());
+
+        assertEquals(GatewayCommand.USAGE, cli().execute("gateway", "--state-dir", state.toString(), "--model", "gpt-4o"));
+        assertTrue(err.toString().contains("--model: \"gpt-4o\" (expected: <provider>/<model>"), err.toString());
+
+        Path config = state.resolve("models.json");
+        Files.writeString(config, """
+                {"providers": {"openai": {"base_url": "https://api.openai.com/v1", "api_key": "${PORTICO_SURELY_UNSET_VAR}"}},
+                 "agents": {"defaults": {"model": {"primary": "opnai/gpt-4o"}}}}
+                """);
+        assertEquals(GatewayCommand.USAGE, cli().execute("gateway", "--state-dir", state.toString(), "--config", config.toString()));
+        assertTrue(err.toString().contains("providers.openai.api_key: environment variable PORTICO_SURELY_UNSET_VAR is not set"),
+                err.toString());
+        assertTrue(err.toString().contains("agents.defaults.model.primary: unknown provider \"opnai\" in \"opnai/gpt-4o\""),
+                err.toString());
+
+        Files.writeString(config, """
+                {"providers": {"openai": {"base_url": "https://api.openai.com/v1"}}}
+                """);
+        assertEquals(GatewayCommand.USAGE, cli().execute("gateway", "--state-dir", state.toString(), "--config", config.toString()));
+        assertTrue(err.toString().contains("agents.defaults.model.primary: required when providers are configured"), err.toString());
     }
 
     @Test
