@@ -73,6 +73,7 @@ public final class DefaultGateway implements Gateway {
         List<Route> routes = new java.util.ArrayList<>(new ApiRoutes(this, conversations, store, b.runTimeout()).routes());
         routes.addAll(new SessionRoutes(store, bus).routes());
         routes.addAll(new EventRoutes(bus, b.maxEventStreams()).routes());
+        routes.addAll(new ModelRoutes(b.agent()).routes());
         this.router = new Router(routes);
     }
 
