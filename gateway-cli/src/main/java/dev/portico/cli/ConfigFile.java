@@ -39,14 +39,7 @@ import java.util.regex.Pattern;
  * @param port {@code gateway.port}
  * @param server {@code gateway.server}
  * @param token {@code gateway.auth.token}
- * @param maxBodyBytes {@code gateway.limits.maxBodyBytes}
- * @param maxHeaderBytes {@code gateway.limits.maxHeaderBytes}
- * @param idleTimeoutSeconds {@code gateway.limits.idleTimeoutSeconds}
- * @param maxWebSocketFrameBytes {@code gateway.limits.maxWebSocketFrameBytes}
- * @param maxQueuedOutboundBytes {@code gateway.limits.maxQueuedOutboundBytes}
- * @param drainTimeoutSeconds {@code gateway.limits.drainTimeoutSeconds}
- * @param runTimeoutSeconds {@code gateway.limits.runTimeoutSeconds}
- * @param maxConcurrentRuns {@code gateway.limits.maxConcurrentRuns}
+ * @param limits {@code gateway.limits}
  * @param providers {@code providers.<name>}, in file order
  * @param agentDefaults {@code agents.defaults}
  */
@@ -55,22 +48,47 @@ record ConfigFile(
         OptionalInt port,
         Optional<String> server,
         Optional<String> token,
-        OptionalLong maxBodyBytes,
-        OptionalInt maxHeaderBytes,
-        OptionalLong idleTimeoutSeconds,
-        OptionalInt maxWebSocketFrameBytes,
-        OptionalLong maxQueuedOutboundBytes,
-        OptionalLong drainTimeoutSeconds,
-        OptionalLong runTimeoutSeconds,
-        OptionalInt maxConcurrentRuns,
+        Limits limits,
         Map<String, Provider> providers,
         AgentDefaults agentDefaults) {
 
+    /**
+     * {@code gateway.limits}.
+     *
+     * @param maxBodyBytes {@code maxBodyBytes}
+     * @param maxHeaderBytes {@code maxHeaderBytes}
+     * @param idleTimeoutSeconds {@code idleTimeoutSeconds}
+     * @param maxWebSocketFrameBytes {@code maxWebSocketFrameBytes}
+     * @param maxQueuedOutboundBytes {@code maxQueuedOutboundBytes}
+     * @param drainTimeoutSeconds {@code drainTimeoutSeconds}
+     * @param runTimeoutSeconds {@code runTimeoutSeconds}
+     * @param maxConcurrentRuns {@code maxConcurrentRuns}
+     * @param runQueueTimeoutSeconds {@code runQueueTimeoutSeconds}
+     * @param runGraceSeconds {@code runGraceSeconds}
+     * @param maxEventStreams {@code maxEventStreams}
+     */
+    record Limits(
+            OptionalLong maxBodyBytes,
+            OptionalInt maxHeaderBytes,
+            OptionalLong idleTimeoutSeconds,
+            OptionalInt maxWebSocketFrameBytes,
+            OptionalLong maxQueuedOutboundBytes,
+            OptionalLong drainTimeoutSeconds,
+            OptionalLong runTimeoutSeconds,
+            OptionalInt maxConcurrentRuns,
+            OptionalLong runQueueTimeoutSeconds,
+            OptionalLong runGraceSeconds,
+            OptionalInt maxEventStreams) {
+
+        /** No limit set. */
+        static final Limits NONE = new Limits(OptionalLong.empty(), OptionalInt.empty(), OptionalLong.empty(),
+                OptionalInt.empty(), OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(),
+                OptionalInt.empty(), OptionalLong.empty(), OptionalLong.empty(), OptionalInt.empty());
+    }
+
     /** A config with nothing set. */
     static final ConfigFile EMPTY = new ConfigFile(Optional.empty(), OptionalInt.empty(), Optional.empty(),
-            Optional.empty(), OptionalLong.empty(), OptionalInt.empty(), OptionalLong.empty(), OptionalInt.empty(),
-            OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(), OptionalInt.empty(), Map.of(),
-            AgentDefaults.NONE);
+            Optional.empty(), Limits.NONE, Map.of(), AgentDefaults.NONE);
 
     /** {@code ${NAME}}: the value of an environment variable. */
     private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
@@ -169,11 +187,7 @@ record ConfigFile(
         JsonObject gateway = f.object(root, "gateway", "gateway");
         JsonObject auth = f.object(gateway, "auth", "gateway.auth");
         JsonObject limits = f.object(gateway, "limits", "gateway.limits");
-        ConfigFile config = new ConfigFile(
-                f.string(gateway, "host", "gateway.host"),
-                f.integer(gateway, "port", "gateway.port", 0, 65535),
-                f.string(gateway, "server", "gateway.server"),
-                f.string(auth, "token", "gateway.auth.token"),
+        Limits limitValues = new Limits(
                 f.longValue(limits, "maxBodyBytes", "gateway.limits.maxBodyBytes"),
                 f.integer(limits, "maxHeaderBytes", "gateway.limits.maxHeaderBytes", 1, Integer.MAX_VALUE),
                 f.longValue(limits, "idleTimeoutSeconds", "gateway.limits.idleTimeoutSeconds"),
@@ -182,12 +196,16 @@ record ConfigFile(
                 f.longValue(limits, "drainTimeoutSeconds", "gateway.limits.drainTimeoutSeconds"),
                 f.longValue(limits, "runTimeoutSeconds", "gateway.limits.runTimeoutSeconds"),
                 f.integer(limits, "maxConcurrentRuns", "gateway.limits.maxConcurrentRuns", 1, Integer.MAX_VALUE),
-                Map.of(), AgentDefaults.NONE);
+                f.longValue(limits, "runQueueTimeoutSeconds", "gateway.limits.runQueueTimeoutSeconds"),
+                f.longValue(limits, "runGraceSeconds", "gateway.limits.runGraceSeconds"),
+                f.integer(limits, "maxEventStreams", "gateway.limits.maxEventStreams", 1, Integer.MAX_VALUE));
         Map<String, Provider> providers = providers(f, f.object(root, "providers", "providers"), env);
-        config = new ConfigFile(config.host(), config.port(), config.server(), config.token(), config.maxBodyBytes(),
-                config.maxHeaderBytes(), config.idleTimeoutSeconds(), config.maxWebSocketFrameBytes(),
-                config.maxQueuedOutboundBytes(), config.drainTimeoutSeconds(), config.runTimeoutSeconds(),
-                config.maxConcurrentRuns(), providers, agentDefaults(f, root, providers));
+        ConfigFile config = new ConfigFile(
+                f.string(gateway, "host", "gateway.host"),
+                f.integer(gateway, "port", "gateway.port", 0, 65535),
+                f.string(gateway, "server", "gateway.server"),
+                f.string(auth, "token", "gateway.auth.token"),
+                limitValues, providers, agentDefaults(f, root, providers));
         if (!f.errors.isEmpty()) {
             throw new Invalid(file + ":\n  " + String.join("\n  ", f.errors));
         }

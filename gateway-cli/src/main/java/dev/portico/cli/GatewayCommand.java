@@ -113,9 +113,12 @@ final class GatewayCommand implements Callable<Integer> {
             file.agentDefaults().historyWindow().ifPresent(w -> builder.historyLimit(Math.max(w, builder.historyLimit())));
             transport = transport(server != null ? server : file.server().orElse("helidon"));
             options = transportOptions(file);
-            file.maxBodyBytes().ifPresent(builder::maxBodyBytes);
-            file.runTimeoutSeconds().ifPresent(s -> builder.runTimeout(Duration.ofSeconds(s)));
-            file.maxConcurrentRuns().ifPresent(builder::maxConcurrentRuns);
+            file.limits().maxBodyBytes().ifPresent(builder::maxBodyBytes);
+            file.limits().runTimeoutSeconds().ifPresent(s -> builder.runTimeout(Duration.ofSeconds(s)));
+            file.limits().maxConcurrentRuns().ifPresent(builder::maxConcurrentRuns);
+            file.limits().runQueueTimeoutSeconds().ifPresent(s -> builder.runQueueTimeout(Duration.ofSeconds(s)));
+            file.limits().runGraceSeconds().ifPresent(s -> builder.runGrace(Duration.ofSeconds(s)));
+            file.limits().maxEventStreams().ifPresent(builder::maxEventStreams);
             if (token != null) {
                 apiToken = token;
                 tokenSource = "from --token";
@@ -274,12 +277,12 @@ final class GatewayCommand implements Callable<Integer> {
         TransportOptions.Builder b = TransportOptions.builder();
         b.host(host != null ? host : file.host().orElse("127.0.0.1"));
         b.port(port != null ? port : file.port().orElse(TransportOptions.DEFAULT_PORT));
-        file.maxBodyBytes().ifPresent(b::maxBodyBytes);
-        file.maxHeaderBytes().ifPresent(b::maxHeaderBytes);
-        file.idleTimeoutSeconds().ifPresent(s -> b.idleTimeout(Duration.ofSeconds(s)));
-        file.maxWebSocketFrameBytes().ifPresent(b::maxWebSocketFrameBytes);
-        file.maxQueuedOutboundBytes().ifPresent(b::maxQueuedOutboundBytes);
-        file.drainTimeoutSeconds().ifPresent(s -> b.drainTimeout(Duration.ofSeconds(s)));
+        file.limits().maxBodyBytes().ifPresent(b::maxBodyBytes);
+        file.limits().maxHeaderBytes().ifPresent(b::maxHeaderBytes);
+        file.limits().idleTimeoutSeconds().ifPresent(s -> b.idleTimeout(Duration.ofSeconds(s)));
+        file.limits().maxWebSocketFrameBytes().ifPresent(b::maxWebSocketFrameBytes);
+        file.limits().maxQueuedOutboundBytes().ifPresent(b::maxQueuedOutboundBytes);
+        file.limits().drainTimeoutSeconds().ifPresent(s -> b.drainTimeout(Duration.ofSeconds(s)));
         return b.build();
     }
 

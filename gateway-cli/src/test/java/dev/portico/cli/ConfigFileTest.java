@@ -130,4 +130,19 @@ class ConfigFileTest {
         assertTrue(m.contains("agents.defaults.model.fallbacks: set without agents.defaults.model.primary"), m);
         assertTrue(m.contains("agents.defaults.model.fallbacks[0]: unknown provider \"x\" in \"x/y\" (expected one of: none configured under providers)"), m);
     }
+
+    @org.junit.jupiter.api.Test
+    void runAndEventLimitsAreRead(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = dir.resolve("limits.json");
+        java.nio.file.Files.writeString(file, """
+                {"gateway": {"limits": {"runQueueTimeoutSeconds": 5, "runGraceSeconds": 60, "maxEventStreams": 7}}}
+                """);
+        ConfigFile.Limits limits = ConfigFile.read(file).limits();
+        org.junit.jupiter.api.Assertions.assertEquals(5, limits.runQueueTimeoutSeconds().getAsLong());
+        org.junit.jupiter.api.Assertions.assertEquals(60, limits.runGraceSeconds().getAsLong());
+        org.junit.jupiter.api.Assertions.assertEquals(7, limits.maxEventStreams().getAsInt());
+        java.nio.file.Files.writeString(file, "{\"gateway\": {\"limits\": {\"maxEventStreams\": 0}}}");
+        ConfigFile.Invalid e = org.junit.jupiter.api.Assertions.assertThrows(ConfigFile.Invalid.class, () -> ConfigFile.read(file));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("gateway.limits.maxEventStreams: 0 (expected: 1.."), e.getMessage());
+    }
 }
