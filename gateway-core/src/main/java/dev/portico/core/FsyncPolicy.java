@@ -14,8 +14,9 @@ public enum FsyncPolicy {
     ALWAYS,
     /**
      * The default: {@code append} returns once the message is written to the operating system, and
-     * an fsync follows within the store's fsync interval (50 ms by default); a power failure may
-     * lose the messages of that last interval.
+     * an fsync follows within the store's fsync interval (50 ms by default; later only while the
+     * previous round of fsyncs is still running); a power failure may lose the messages of that
+     * last interval.
      */
     BATCHED,
     /**

@@ -163,7 +163,8 @@ public final class FileSessions implements SessionStore {
         ensureOpen();
         while (true) {
             SessionEntry e = entries.get(key);
-            if (e == null || !load(e)) {
+            SessionEntry.Cached loaded = e == null ? null : load(e);
+            if (loaded == null) {
                 return HistoryPage.EMPTY;
             }
             long from;
@@ -175,9 +176,10 @@ public final class FileSessions implements SessionStore {
                 if (e.deleted) {
                     return HistoryPage.EMPTY;
                 }
-                SessionEntry.Cached c = e.cached;
+                // Evicted since it was loaded: what was loaded still serves while nothing was appended.
+                SessionEntry.Cached c = e.cached != null ? e.cached : loaded.length == e.length ? loaded : null;
                 if (c == null) {
-                    continue; // evicted between load and here: load again
+                    continue;
                 }
                 total = c.offsets.size();
                 long end = Math.max(0, Math.min(before, total));
@@ -260,23 +262,25 @@ public final class FileSessions implements SessionStore {
      * Makes sure a session's offsets and latest messages are in memory, reading its transcript
      * when they are not, and marks it recently read.
      *
-     * @return false when the session was deleted meanwhile
+     * @return the cache, or null when the session was deleted meanwhile
      */
-    private boolean load(SessionEntry e) {
+    private SessionEntry.Cached load(SessionEntry e) {
         TranscriptScan scan = null;
         long scanned = 0;
+        SessionEntry.Cached cached;
         while (true) {
             long target;
             e.lock.lock();
             try {
                 if (e.deleted) {
-                    return false;
+                    return null;
                 }
                 if (e.cached != null) {
+                    cached = e.cached;
                     break;
                 }
                 if (scan != null && e.length == scanned) {
-                    install(e, scan);
+                    cached = install(e, scan);
                     break;
                 }
                 target = e.length;
@@ -291,18 +295,18 @@ public final class FileSessions implements SessionStore {
             try (FileChannel ch = FileChannel.open(e.file, StandardOpenOption.READ)) {
                 LineScanner.scan(ch, scanned, target, scan);
             } catch (NoSuchFileException x) {
-                return false;
+                return null;
             } catch (IOException x) {
                 throw new SessionStoreException("sessions: could not read " + e.file + " (" + TranscriptWriter.reason(x) + ")", x);
             }
             scanned = target;
         }
         touch(e);
-        return true;
+        return cached;
     }
 
     /** Installs a finished scan as the cache of {@code e}; called with its lock held. */
-    private void install(SessionEntry e, TranscriptScan scan) {
+    private SessionEntry.Cached install(SessionEntry e, TranscriptScan scan) {
         if (scan.count != e.count) {
             LOG.log(System.Logger.Level.WARNING, "sessions: " + e.file + " holds " + scan.count
                     + " readable messages where the index counted " + e.count + "; using " + scan.count);
@@ -313,7 +317,8 @@ public final class FileSessions implements SessionStore {
             e.refreshInfo();
             markIndexDirty();
         }
-        e.cached = new SessionEntry.Cached(scan.offsets, new ArrayList<>(scan.tail));
+        e.cached = new SessionEntry.Cached(scan.offsets, new ArrayList<>(scan.tail), e.length);
+        return e.cached;
     }
 
     private void touch(SessionEntry e) {

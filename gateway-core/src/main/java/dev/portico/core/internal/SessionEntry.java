@@ -79,6 +79,9 @@ final class SessionEntry {
                 }
             }
             length = at + bytes;
+            if (c != null) {
+                c.length = length;
+            }
             count += messages.size();
             refreshInfo();
         } finally {
@@ -91,10 +94,13 @@ final class SessionEntry {
         final LongList offsets;
         /** The last {@code tail.size()} messages (between tailSize and twice that, once there are enough). */
         final List<Message> tail;
+        /** The transcript length this cache describes; it is current while it equals the entry's. */
+        long length;
 
-        Cached(LongList offsets, List<Message> tail) {
+        Cached(LongList offsets, List<Message> tail, long length) {
             this.offsets = offsets;
             this.tail = new ArrayList<>(tail);
+            this.length = length;
         }
 
         void add(Message m, int tailSize) {
