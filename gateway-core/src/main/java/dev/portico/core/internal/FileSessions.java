@@ -143,7 +143,7 @@ public final class FileSessions implements SessionStore {
         Objects.requireNonNull(meta, "meta");
         ensureOpen();
         SessionEntry e = entries.get(key);
-        return e != null ? e.info() : (SessionInfo) writer.create(key, meta);
+        return e != null ? e.info() : writer.create(key, meta);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.portico.core.internal;
 
 import dev.portico.api.session.Message;
+import dev.portico.api.session.SessionInfo;
 import dev.portico.api.session.SessionKey;
 import dev.portico.api.session.SessionMeta;
 import dev.portico.core.FsyncPolicy;
@@ -101,8 +102,8 @@ final class TranscriptWriter {
     // ---- operations, called by any thread ------------------------------------------------------
 
     /** Queues a creation and waits for it; returns the session's index entry. */
-    Object create(SessionKey key, SessionMeta meta) {
-        return submit(new Create(key, meta));
+    SessionInfo create(SessionKey key, SessionMeta meta) {
+        return (SessionInfo) submit(new Create(key, meta));
     }
 
     /** Queues an append of an encoded message line and waits for it (see {@link FsyncPolicy}). */
