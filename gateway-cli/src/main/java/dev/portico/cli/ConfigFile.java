@@ -1,5 +1,6 @@
 package dev.portico.cli;
 
+import dev.portico.core.FsyncPolicy;
 import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -39,6 +40,7 @@ import java.util.regex.Pattern;
  * @param port {@code gateway.port}
  * @param server {@code gateway.server}
  * @param token {@code gateway.auth.token}
+ * @param sessionsFsync {@code gateway.sessions.fsync}: {@code always}, {@code batched} or {@code never}
  * @param limits {@code gateway.limits}
  * @param providers {@code providers.<name>}, in file order
  * @param agentDefaults {@code agents.defaults}
@@ -48,6 +50,7 @@ record ConfigFile(
         OptionalInt port,
         Optional<String> server,
         Optional<String> token,
+        Optional<FsyncPolicy> sessionsFsync,
         Limits limits,
         Map<String, Provider> providers,
         AgentDefaults agentDefaults) {
@@ -88,7 +91,7 @@ record ConfigFile(
 
     /** A config with nothing set. */
     static final ConfigFile EMPTY = new ConfigFile(Optional.empty(), OptionalInt.empty(), Optional.empty(),
-            Optional.empty(), Limits.NONE, Map.of(), AgentDefaults.NONE);
+            Optional.empty(), Optional.empty(), Limits.NONE, Map.of(), AgentDefaults.NONE);
 
     /** {@code ${NAME}}: the value of an environment variable. */
     private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
@@ -205,6 +208,7 @@ record ConfigFile(
                 f.integer(gateway, "port", "gateway.port", 0, 65535),
                 f.string(gateway, "server", "gateway.server"),
                 f.string(auth, "token", "gateway.auth.token"),
+                fsync(f, f.object(gateway, "sessions", "gateway.sessions")),
                 limitValues, providers, agentDefaults(f, root, providers));
         if (!f.errors.isEmpty()) {
             throw new Invalid(file + ":\n  " + String.join("\n  ", f.errors));
@@ -263,6 +267,17 @@ record ConfigFile(
                 f.integer(defaults, "agents.defaults", 1, Integer.MAX_VALUE, "max_tokens", "maxTokens"),
                 f.longValue(defaults, "agents.defaults", 1, 86_400, "timeout_seconds", "timeoutSeconds"),
                 f.longValue(defaults, "agents.defaults", 1, 86_400, "idle_timeout_seconds", "idleTimeoutSeconds"));
+    }
+
+    private static Optional<FsyncPolicy> fsync(Fields f, JsonObject sessions) {
+        return f.string(sessions, "fsync", "gateway.sessions.fsync").flatMap(v -> {
+            try {
+                return Optional.of(FsyncPolicy.valueOf(v.toUpperCase(java.util.Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                f.errors.add("gateway.sessions.fsync: " + v + " (expected: always, batched or never)");
+                return Optional.empty();
+            }
+        });
     }
 
     /** Reads typed fields, collecting every problem instead of stopping at the first. */

@@ -4,6 +4,10 @@ import dev.portico.api.transport.Transport;
 import dev.portico.api.transport.TransportException;
 import dev.portico.api.transport.TransportOptions;
 import dev.portico.auth.Tokens;
+import dev.portico.api.session.SessionQuery;
+import dev.portico.api.session.SessionStore;
+import dev.portico.core.FileSessionStore;
+import dev.portico.core.FsyncPolicy;
 import dev.portico.core.Gateway;
 import dev.portico.core.GatewayBuilder;
 import dev.portico.core.ModelInfo;
@@ -12,6 +16,7 @@ import dev.portico.core.ProviderInfo;
 import dev.portico.core.RunningGateway;
 import dev.portico.server.helidon.HelidonTransport;
 import dev.portico.server.undertow.UndertowTransport;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -139,11 +144,23 @@ final class GatewayCommand implements Callable<Integer> {
             return FAILED;
         }
 
+        Path sessionsDir = state.resolve("sessions");
+        FileSessionStore store;
+        try {
+            Tokens.createOwnerOnlyDirectory(state);
+            store = FileSessionStore.builder().directory(sessionsDir)
+                    .fsync(file.sessionsFsync().orElse(FsyncPolicy.BATCHED)).build();
+        } catch (IOException | RuntimeException e) {
+            err.println("error: sessions in " + sessionsDir + ": " + e.getMessage());
+            return FAILED;
+        }
+        builder.sessionStore(store);
         Gateway gateway = builder.build();
         RunningGateway run;
         try {
             run = gateway.start(transport, options);
         } catch (TransportException e) {
+            store.close();
             err.println("error: cannot listen on " + options.host() + ":" + options.port() + ": " + reason(e)
                     + (e.getMessage().contains("in use") ? " (is another gateway running? choose another with --port)" : ""));
             return FAILED;
@@ -152,13 +169,14 @@ final class GatewayCommand implements Callable<Integer> {
         String url = "http://" + hostForUrl(options.host()) + ":" + run.port();
         out.println("Portico " + gateway.version() + " is serving on " + url + " (" + transport.name() + ")");
         out.println("  token: " + Tokens.mask(apiToken) + " (" + tokenSource + ")");
+        out.println("  sessions: " + sessionsDir + " (" + store.count(new SessionQuery(Optional.empty(), true, 0, 1)) + " stored)");
         out.println("  agent: " + modelAgent.map(GatewayCommand::describe)
                 .orElse("echo (no model provider configured; see --provider-url and --model)"));
         out.println("  try:   curl " + url + "/health");
         out.println("Press Ctrl-C to stop.");
         out.flush();
 
-        Thread hook = new Thread(() -> stop(run, options.drainTimeout(), out), "portico-shutdown");
+        Thread hook = new Thread(() -> stop(run, store, options.drainTimeout(), out), "portico-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         started.countDown();
         try {
@@ -167,14 +185,15 @@ final class GatewayCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
         }
         Runtime.getRuntime().removeShutdownHook(hook);
-        stop(run, options.drainTimeout(), out);
+        stop(run, store, options.drainTimeout(), out);
         return 0;
     }
 
-    private static void stop(RunningGateway run, Duration drain, PrintWriter out) {
+    private static void stop(RunningGateway run, SessionStore store, Duration drain, PrintWriter out) {
         out.println("Stopping (letting requests finish for up to " + drain.toSeconds() + " s)…");
         out.flush();
         run.stop(drain);
+        store.close();
         out.println("Stopped.");
         out.flush();
     }

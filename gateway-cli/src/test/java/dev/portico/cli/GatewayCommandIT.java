@@ -83,6 +83,59 @@ class GatewayCommandIT {
         assertTrue(out.toString().contains("Stopped."));
     }
 
+    /** Starts {@code portico gateway} on a free port, runs {@code body} against it, then stops it. */
+    private void withGateway(ThrowingConsumer<GatewayCommand> body, String... extraArgs) throws Exception {
+        CommandLine cl = cli();
+        GatewayCommand cmd = cl.getSubcommands().get("gateway").getCommand();
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("gateway", "--port", "0", "--state-dir", state.toString()));
+        args.addAll(java.util.List.of(extraArgs));
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cl.execute(args.toArray(String[]::new)));
+        assertTrue(cmd.started.await(20, TimeUnit.SECONDS), () -> "not started: " + err);
+        try {
+            body.accept(cmd);
+        } finally {
+            cmd.stopRequested.countDown();
+        }
+        assertEquals(0, exit.get(20, TimeUnit.SECONDS));
+    }
+
+    @FunctionalInterface
+    interface ThrowingConsumer<T> {
+        void accept(T t) throws Exception;
+    }
+
+    @Test
+    void sessionsSurviveARestart() throws Exception {
+        Files.writeString(state.resolve("config.json"), """
+                {"gateway": {"auth": {"token": "restart-token-0123456789"}, "sessions": {"fsync": "always"}}}
+                """);
+        HttpClient client = HttpClient.newHttpClient();
+        withGateway(cmd -> {
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + cmd.running.port() + "/api/chat"))
+                    .header("X-Api-Key", "restart-token-0123456789").header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"session\":\"kept\",\"message\":\"remember me\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), r.body());
+        });
+        assertTrue(Files.isDirectory(state.resolve("sessions")));
+        withGateway(cmd -> {
+            HttpResponse<String> h = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + cmd.running.port()
+                    + "/api/sessions/kept/history")).header("X-Api-Key", "restart-token-0123456789").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, h.statusCode(), h.body());
+            assertTrue(h.body().contains("\"content\":\"remember me\""), h.body());
+            assertTrue(h.body().contains("\"total\":2"), h.body());
+        });
+        assertTrue(out.toString().contains("sessions: " + state.resolve("sessions") + " (1 stored)"), out.toString());
+    }
+
+    @Test
+    void aBadFsyncPolicyIsAConfigError() throws Exception {
+        Files.writeString(state.resolve("config.json"), "{\"gateway\": {\"sessions\": {\"fsync\": \"sometimes\"}}}");
+        assertEquals(GatewayCommand.USAGE, cli().execute("gateway", "--state-dir", state.toString()));
+        assertTrue(err.toString().contains("gateway.sessions.fsync: sometimes (expected: always, batched or never)"), err.toString());
+    }
+
     @Test
     void theSameTokenIsReusedAfterARestartAndFlagsOverrideTheFile() throws Exception {
         Files.writeString(state.resolve("config.json"), """
