@@ -6,7 +6,8 @@
 #   (b)  GET /health through the whole gateway,
 #   (c)  an authenticated POST /api/agent through the gateway (echo agent), the clients spread over
 #        256 sessions (one conversation per client, as in real use),
-#   (d)  the same, every request in the one session "main" (turns of a session run one at a time).
+#   (d)  the same, every request in the one session "main" (turns of a session run one at a time),
+#   (e)  (c) with the file session store (default fsync policy) instead of the in-memory one.
 # Prints req/s and p99 for each and the ratios to (a) and (a').
 # Usage: bench/run.sh [duration-seconds (10)] [warmup-seconds (5)] [connections (50)]
 # Targets 127.0.0.1 only; every wrk run is bounded in time.
@@ -98,6 +99,7 @@ for server in helidon undertow; do
   read -r c c99 < <(run_wrk "http://127.0.0.1:$port/api/agent" "$work/agent-sessions.lua")
   read -r d d99 < <(run_wrk "http://127.0.0.1:$port/api/agent" "$work/agent-main.lua")
   stop_server
+  start_server "file-$server"; read -r e e99 < <(run_wrk "http://127.0.0.1:$port/api/agent" "$work/agent-sessions.lua"); stop_server
   row "$server" "(a)  bare $server /health handler" "$a" "$a99"
   if [ "$server" = undertow ]; then
     row "$server" "(a*) same, dispatched to a virtual thread" "$ad" "$ad99"
@@ -106,6 +108,8 @@ for server in helidon undertow; do
   row "$server" "(b)  gateway GET /health" "$b" "$b99"
   row "$server" "(c)  gateway POST /api/agent, 256 sessions" "$c" "$c99"
   row "$server" "(d)  gateway POST /api/agent, one session" "$d" "$d99"
-  printf '%-10s b/a = %s  c/a = %s  d/a = %s  |  b/a'"'"' = %s  c/a'"'"' = %s\n\n' "$server" \
-    "$(ratio "$b" "$a")" "$(ratio "$c" "$a")" "$(ratio "$d" "$a")" "$(ratio "$b" "$ab")" "$(ratio "$c" "$ab")"
+  row "$server" "(e)  (c) on the file session store" "$e" "$e99"
+  printf '%-10s b/a = %s  c/a = %s  d/a = %s  e/a = %s  |  b/a'"'"' = %s  c/a'"'"' = %s  e/a'"'"' = %s\n\n' "$server" \
+    "$(ratio "$b" "$a")" "$(ratio "$c" "$a")" "$(ratio "$d" "$a")" "$(ratio "$e" "$a")" \
+    "$(ratio "$b" "$ab")" "$(ratio "$c" "$ab")" "$(ratio "$e" "$ab")"
 done

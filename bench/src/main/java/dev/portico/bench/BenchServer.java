@@ -28,6 +28,8 @@ import java.util.concurrent.CountDownLatch;
  *       that answers a constant (the adapter's cost);
  *   <li>{@code gateway-helidon PORT TOKEN}, {@code gateway-undertow PORT TOKEN}: the whole gateway
  *       with the echo agent;
+ *   <li>{@code file-helidon PORT TOKEN}, {@code file-undertow PORT TOKEN}: the gateway with the
+ *       file session store (default fsync policy) in a temporary directory;
  *   <li>{@code events-helidon PORT TOKEN}: the same on Helidon with room for 5,000 event streams.
  * </ul>
  *
@@ -79,6 +81,8 @@ public final class BenchServer {
             case "bare-helidon" -> new HelidonTransport().start(constant(), options).port();
             case "bare-undertow" -> new UndertowTransport().start(constant(), options).port();
             case "gateway-helidon" -> gateway(new HelidonTransport(), options, args[2]);
+            case "file-helidon" -> fileGateway(new HelidonTransport(), options, args[2]);
+            case "file-undertow" -> fileGateway(new UndertowTransport(), options, args[2]);
             case "events-helidon" -> Gateway.builder().token(args[2]).maxEventStreams(5000).build()
                     .start(new HelidonTransport(), options).port();
             case "gateway-undertow" -> gateway(new UndertowTransport(), options, args[2]);
@@ -92,6 +96,16 @@ public final class BenchServer {
 
     private static int gateway(Transport transport, TransportOptions options, String token) {
         return Gateway.builder().token(token).build().start(transport, options).port();
+    }
+
+    private static int fileGateway(Transport transport, TransportOptions options, String token) {
+        try {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("portico-bench-sessions");
+            return Gateway.builder().token(token).sessionStore(dev.portico.core.FileSessionStore.open(dir)).build()
+                    .start(transport, options).port();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static GatewayHandler constant() {

@@ -18,11 +18,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -47,6 +49,12 @@ public final class Conversations {
     private final Set<Run> active = ConcurrentHashMap.newKeySet();
     /** Every run by id: in flight, or finished and kept for {@code grace} so it can still be collected. */
     private final Map<String, Run> runs = new ConcurrentHashMap<>();
+    /** Finished runs, oldest first: at most {@link #MAX_FINISHED} are kept, whatever the grace period. */
+    private final ConcurrentLinkedQueue<Run> finished = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger finishedCount = new AtomicInteger();
+
+    /** The most finished runs kept collectable, so a busy gateway's memory stays bounded. */
+    static final int MAX_FINISHED = 10_000;
     private final ScheduledExecutorService timer;
 
     /** The per-session lock and the number of turns holding or waiting for it. */
@@ -233,6 +241,10 @@ public final class Conversations {
             active.remove(run);
         }
         run.finish(outcome, clock.instant());
+        finished.add(run);
+        if (finishedCount.incrementAndGet() > MAX_FINISHED) {
+            forgetOldest();
+        }
         if (outcome instanceof AgentEvent.Failed f) {
             bus.publish("agent.run.failed", () -> Map.of("run_id", run.id(), "session", run.session().value(), "error", f.message()));
         } else {
@@ -249,7 +261,18 @@ public final class Conversations {
             }
         }
         Instant expiry = clock.instant().minus(grace);
-        runs.values().removeIf(r -> r.finishedAt().map(t -> t.isBefore(expiry)).orElse(false));
+        for (Run oldest = finished.peek(); oldest != null
+                && oldest.finishedAt().map(t -> t.isBefore(expiry)).orElse(false); oldest = finished.peek()) {
+            forgetOldest();
+        }
+    }
+
+    private void forgetOldest() {
+        Run oldest = finished.poll();
+        if (oldest != null) {
+            finishedCount.decrementAndGet();
+            runs.remove(oldest.id());
+        }
     }
 
     private int permitsInUse() {

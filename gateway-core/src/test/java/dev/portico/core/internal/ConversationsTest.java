@@ -137,4 +137,17 @@ class ConversationsTest {
         }, 2, WAIT);
         assertEquals(new AgentEvent.Completed("done"), c.start(SessionKey.MAIN, "x").await(WAIT).orElseThrow());
     }
+
+    @Test
+    void finishedRunsAreKeptForWaitingButBounded() {
+        Conversations c = conversations(new EchoAgent(), 4, WAIT);
+        Run first = c.run(SessionKey.of("bound-0"), "x");
+        assertTrue(c.find(first.id()).isPresent(), "a finished run stays collectable");
+        Run last = first;
+        for (int i = 1; i <= Conversations.MAX_FINISHED; i++) {
+            last = c.run(SessionKey.of("bound-" + (i % 100)), "x");
+        }
+        assertTrue(c.find(first.id()).isEmpty(), "the oldest finished run is forgotten past the bound");
+        assertTrue(c.find(last.id()).isPresent());
+    }
 }
