@@ -170,21 +170,9 @@ final class ApiRoutes {
 
     private HttpResponse history(RequestContext ctx) {
         SessionKey session = ctx.query("session").filter(s -> !s.isEmpty()).map(SessionKey::of).orElse(SessionKey.MAIN);
-        int limit = ctx.query("limit").map(v -> parseLimit(v)).orElse(DEFAULT_HISTORY);
+        int limit = ctx.intQuery("limit", DEFAULT_HISTORY, 1, MAX_HISTORY);
         List<Wire.HistoryMessage> messages = SessionRoutes.messages(store.history(session, limit, Long.MAX_VALUE));
         return Responses.ok(new Wire.History(true, session.value(), messages));
-    }
-
-    private static int parseLimit(String value) {
-        try {
-            int n = Integer.parseInt(value);
-            if (n >= 1 && n <= MAX_HISTORY) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // Reported below with the accepted range.
-        }
-        throw new GatewayException(ErrorCode.INVALID_REQUEST, "limit: " + value + " (expected: 1.." + MAX_HISTORY + ")");
     }
 
     private AgentEvent.Completed awaitReply(Run run) {

@@ -87,6 +87,44 @@ public record RequestContext(HttpRequest request, Map<String, String> params, Op
         return request.queryParam(name);
     }
 
+    /**
+     * A whole-number query parameter within a range.
+     *
+     * @param name the parameter
+     * @param fallback the value when it is absent or empty
+     * @param min the smallest accepted value
+     * @param max the largest accepted value
+     * @return the value
+     * @throws GatewayException {@code INVALID_REQUEST} naming the parameter, the value and the range
+     */
+    public int intQuery(String name, int fallback, int min, int max) {
+        long n = longQuery(name, fallback);
+        if (n < min || n > max) {
+            throw new GatewayException(ErrorCode.INVALID_REQUEST, name + ": " + n + " (expected: " + min + ".." + max + ")");
+        }
+        return (int) n;
+    }
+
+    /**
+     * A whole-number query parameter.
+     *
+     * @param name the parameter
+     * @param fallback the value when it is absent or empty
+     * @return the value
+     * @throws GatewayException {@code INVALID_REQUEST} when it is not a whole number
+     */
+    public long longQuery(String name, long fallback) {
+        Optional<String> value = query(name).filter(v -> !v.isEmpty());
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(value.get());
+        } catch (NumberFormatException e) {
+            throw new GatewayException(ErrorCode.INVALID_REQUEST, name + ": " + value.get() + " (expected: a whole number)");
+        }
+    }
+
     private GatewayException tooLarge() {
         return new GatewayException(ErrorCode.PAYLOAD_TOO_LARGE,
                 "body: larger than " + maxBodyBytes + " bytes").header("Connection", "close");

@@ -78,8 +78,8 @@ final class SessionRoutes {
     }
 
     private HttpResponse list(RequestContext ctx) {
-        int limit = intParam(ctx, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
-        int offset = intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
+        int limit = ctx.intQuery("limit", DEFAULT_PAGE, 1, MAX_PAGE);
+        int offset = ctx.intQuery("offset", 0, 0, Integer.MAX_VALUE);
         boolean internal = ctx.query("include_internal").map(v -> v.equals("1") || v.equalsIgnoreCase("true")).orElse(false);
         Optional<String> channel = ctx.query("channel").filter(c -> !c.isEmpty());
         SessionQuery query = new SessionQuery(channel, internal, offset, limit);
@@ -96,8 +96,8 @@ final class SessionRoutes {
 
     private HttpResponse history(RequestContext ctx) {
         SessionKey key = key(ctx);
-        int limit = intParam(ctx, "limit", DEFAULT_HISTORY, 1, MAX_PAGE);
-        long before = ctx.query("before").map(v -> parseLong("before", v)).orElse(Long.MAX_VALUE);
+        int limit = ctx.intQuery("limit", DEFAULT_HISTORY, 1, MAX_PAGE);
+        long before = ctx.longQuery("before", Long.MAX_VALUE);
         if (!store.exists(key)) {
             throw notFound(key);
         }
@@ -142,23 +142,5 @@ final class SessionRoutes {
     private static String newChatId() {
         ThreadLocalRandom r = ThreadLocalRandom.current();
         return Long.toString(r.nextLong() & Long.MAX_VALUE, 36) + Long.toString(r.nextLong() & Long.MAX_VALUE, 36);
-    }
-
-    private static int intParam(RequestContext ctx, String name, int fallback, int min, int max) {
-        return ctx.query(name).filter(v -> !v.isEmpty()).map(v -> {
-            long n = parseLong(name, v);
-            if (n < min || n > max) {
-                throw new GatewayException(ErrorCode.INVALID_REQUEST, name + ": " + v + " (expected: " + min + ".." + max + ")");
-            }
-            return (int) n;
-        }).orElse(fallback);
-    }
-
-    private static long parseLong(String name, String value) {
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw new GatewayException(ErrorCode.INVALID_REQUEST, name + ": " + value + " (expected: a whole number)");
-        }
     }
 }
