@@ -124,6 +124,15 @@ public final class FileSessionStore implements SessionStore {
         sessions.append(key, message);
     }
 
+    /**
+     * Queues the append and returns at once: the writer writes it before any later append to the
+     * session, and it is durable once such a later {@link #append} has returned.
+     */
+    @Override
+    public void appendQueued(SessionKey key, Message message) {
+        sessions.appendQueued(key, message);
+    }
+
     @Override
     public HistoryPage history(SessionKey key, int limit, long before) {
         return sessions.history(key, limit, before);

@@ -198,7 +198,8 @@ public final class Conversations {
             run.deadline(System.nanoTime() + runTimeout.toNanos());
             List<Message> history = historyLimit == 0 ? List.of() : store.history(run.session(), historyLimit);
             boolean fresh = !store.exists(run.session());
-            store.append(run.session(), Message.user(message, clock.instant()));
+            // Queued, not awaited: the reply's append below is ordered after it and waits for both.
+            store.appendQueued(run.session(), Message.user(message, clock.instant()));
             if (fresh) {
                 bus.publish("session.created", () -> Map.of("key", run.session().value()));
             }

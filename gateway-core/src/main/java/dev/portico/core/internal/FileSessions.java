@@ -155,6 +155,14 @@ public final class FileSessions implements SessionStore {
     }
 
     @Override
+    public void appendQueued(SessionKey key, Message message) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(message, "message");
+        ensureOpen();
+        writer.appendQueued(key, message, TranscriptFormat.message(message));
+    }
+
+    @Override
     public HistoryPage history(SessionKey key, int limit, long before) {
         Objects.requireNonNull(key, "key");
         if (limit <= 0) {

@@ -111,6 +111,17 @@ final class TranscriptWriter {
         submit(new Append(key, message, line));
     }
 
+    /** Queues an append of an encoded message line without waiting; a failure is logged. */
+    void appendQueued(SessionKey key, Message message, byte[] line) {
+        Append op = new Append(key, message, line);
+        enqueue(op);
+        op.done.whenComplete((ok, failure) -> {
+            if (failure != null) {
+                LOG.log(System.Logger.Level.ERROR, "a queued append to session " + key + " failed", failure);
+            }
+        });
+    }
+
     /** Queues a delete and waits for it; returns whether the session existed. */
     boolean delete(SessionKey key) {
         return (Boolean) submit(new Delete(key));
@@ -146,7 +157,7 @@ final class TranscriptWriter {
         }
     }
 
-    private Object submit(Op op) {
+    private void enqueue(Op op) {
         queueLock.lock();
         try {
             if (closing || stopped) {
@@ -157,6 +168,10 @@ final class TranscriptWriter {
         } finally {
             queueLock.unlock();
         }
+    }
+
+    private Object submit(Op op) {
+        enqueue(op);
         try {
             return op.done.join();
         } catch (CompletionException e) {
