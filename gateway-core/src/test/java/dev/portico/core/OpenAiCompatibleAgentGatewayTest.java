@@ -11,11 +11,8 @@ import dev.portico.api.transport.GatewayHandler;
 import dev.portico.api.transport.HttpRequest;
 import dev.portico.api.transport.HttpResponse;
 import dev.portico.api.transport.ResponseBody;
-import dev.portico.api.transport.SseOutput;
-import dev.portico.api.transport.SseSink;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import java.io.ByteArrayOutputStream;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -59,18 +56,18 @@ class OpenAiCompatibleAgentGatewayTest {
         HttpResponse r = handler.handle(post("{\"message\":\"hello\",\"session\":\"s-1\"}")
                 .header("Accept", "text/event-stream").build());
         assertEquals(200, r.status());
-        List<String[]> events = parse(collect(r));
+        List<SseCapture.Event> events = SseCapture.parse(SseCapture.collect(r));
 
         List<String> tokens = new ArrayList<>();
-        for (String[] e : events) {
-            if (e[0].equals("token")) {
-                tokens.add(json(e[1]).getString("delta"));
+        for (SseCapture.Event e : events) {
+            if (e.name().equals("token")) {
+                tokens.add(json(e.data()).getString("delta"));
             }
         }
         assertEquals(List.of("Bon", "jour", " 🌍"), tokens);
-        String[] last = events.get(events.size() - 1);
-        assertEquals("result", last[0]);
-        JsonObject result = json(last[1]);
+        SseCapture.Event last = events.get(events.size() - 1);
+        assertEquals("result", last.name());
+        JsonObject result = json(last.data());
         assertEquals("Bonjour 🌍", result.getString("reply"));
         assertEquals("openai/gpt-4o", result.getString("model"));
 
@@ -98,13 +95,13 @@ class OpenAiCompatibleAgentGatewayTest {
         assertEquals("upstream failed: openai/gpt-4o: 500 server error (model overloaded)", error.getString("message"));
 
         upstream.enqueue(status(429, ""));
-        List<String[]> events = parse(collect(handler.handle(post("{\"message\":\"hello\"}")
+        List<SseCapture.Event> events = SseCapture.parse(SseCapture.collect(handler.handle(post("{\"message\":\"hello\"}")
                 .header("Accept", "text/event-stream").build())));
-        String[] last = events.get(events.size() - 1);
-        assertEquals("error", last[0]);
+        SseCapture.Event last = events.get(events.size() - 1);
+        assertEquals("error", last.name());
         assertEquals("upstream failed: openai/gpt-4o: 429 rate limited",
-                json(last[1]).getJsonObject("error").getString("message"));
-        assertFalse(last[1].contains(KEY));
+                json(last.data()).getJsonObject("error").getString("message"));
+        assertFalse(last.data().contains(KEY));
     }
 
     static String text(HttpResponse r) {
@@ -115,40 +112,4 @@ class OpenAiCompatibleAgentGatewayTest {
         return Json.createReader(new StringReader(text)).readObject();
     }
 
-    /** Runs an SSE body to its end and returns what the client would have received. */
-    static String collect(HttpResponse r) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        SseSink sink = SseSink.over(new SseOutput() {
-            @Override
-            public void writeAndFlush(byte[] bytes) {
-                out.writeBytes(bytes);
-            }
-
-            @Override
-            public void close() {}
-        });
-        assertInstanceOf(ResponseBody.Stream.class, r.body()).producer().produce(sink);
-        return out.toString(StandardCharsets.UTF_8);
-    }
-
-    /** {event, data} per event. */
-    static List<String[]> parse(String stream) {
-        List<String[]> events = new ArrayList<>();
-        for (String block : stream.split("\n\n")) {
-            String name = null;
-            StringBuilder data = new StringBuilder();
-            for (String line : block.split("\n")) {
-                if (line.startsWith("event: ")) {
-                    name = line.substring(7);
-                } else if (line.startsWith("data: ")) {
-                    data.append(line.substring(6));
-                }
-            }
-            if (name != null) {
-                events.add(new String[] {name, data.toString()});
-            }
-        }
-        assertTrue(events.size() >= 2, stream);
-        return events;
-    }
 }

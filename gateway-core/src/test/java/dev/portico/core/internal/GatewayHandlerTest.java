@@ -10,20 +10,17 @@ import dev.portico.api.transport.GatewayHandler;
 import dev.portico.api.transport.HttpRequest;
 import dev.portico.api.transport.HttpResponse;
 import dev.portico.api.transport.ResponseBody;
-import dev.portico.api.transport.SseOutput;
-import dev.portico.api.transport.SseSink;
 import dev.portico.api.transport.WebSocketDecision;
 import dev.portico.core.Gateway;
+import dev.portico.core.SseCapture;
+import dev.portico.core.TestClock;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,7 +30,7 @@ import org.junit.jupiter.api.Test;
 class GatewayHandlerTest {
     static final String TOKEN = "test-token-0123456789";
 
-    final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    final TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
     final GatewayHandler handler = Gateway.builder().token(TOKEN).clock(clock).build().handler();
 
     static HttpRequest.Builder post(String target, String json) {
@@ -181,15 +178,15 @@ class GatewayHandlerTest {
         assertTrue(r.headers().first("Content-Type").orElseThrow().startsWith("text/event-stream"));
         assertEquals("no-cache", r.headers().first("Cache-Control").orElseThrow());
         assertEquals("no", r.headers().first("X-Accel-Buffering").orElseThrow());
-        String stream = collect(r);
-        List<String[]> events = parse(stream);
-        assertEquals("status", events.get(0)[1]);
-        assertEquals("result", events.get(events.size() - 1)[1]);
+        String stream = SseCapture.collect(r);
+        List<SseCapture.Event> events = SseCapture.parse(stream);
+        assertEquals("status", events.get(0).name());
+        assertEquals("result", events.get(events.size() - 1).name());
         StringBuilder deltas = new StringBuilder();
         for (int i = 0; i < events.size(); i++) {
-            assertEquals(Integer.toString(i), events.get(i)[0]);
-            if (events.get(i)[1].equals("token")) {
-                deltas.append(Json.createReader(new StringReader(events.get(i)[2])).readObject().getString("delta"));
+            assertEquals(Integer.toString(i), events.get(i).id());
+            if (events.get(i).name().equals("token")) {
+                deltas.append(Json.createReader(new StringReader(events.get(i).data())).readObject().getString("delta"));
             }
         }
         assertTrue(events.size() >= 4, stream);
@@ -240,82 +237,15 @@ class GatewayHandlerTest {
             ev.emit(new AgentEvent.TextDelta("a" + globe.charAt(0)));
             ev.emit(new AgentEvent.TextDelta(globe.charAt(1) + "b"));
         }).build().handler();
-        List<String[]> events = parse(collect(splitting.handle(post("/api/agent", "{\"message\":\"x\"}")
+        List<SseCapture.Event> events = SseCapture.parse(SseCapture.collect(splitting.handle(post("/api/agent", "{\"message\":\"x\"}")
                 .header("Accept", "text/event-stream").build())));
         List<String> deltas = new ArrayList<>();
-        for (String[] e : events) {
-            if (e[1].equals("token")) {
-                deltas.add(Json.createReader(new StringReader(e[2])).readObject().getString("delta"));
+        for (SseCapture.Event e : events) {
+            if (e.name().equals("token")) {
+                deltas.add(Json.createReader(new StringReader(e.data())).readObject().getString("delta"));
             }
         }
         assertEquals(List.of("a", globe + "b"), deltas);
-        assertTrue(events.get(events.size() - 1)[2].contains("a" + globe + "b"));
-    }
-
-    /** Runs an SSE body to its end and returns the bytes the client would have received. */
-    static String collect(HttpResponse r) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        SseSink sink = SseSink.over(new SseOutput() {
-            @Override
-            public void writeAndFlush(byte[] bytes) {
-                out.writeBytes(bytes);
-            }
-
-            @Override
-            public void close() {}
-        });
-        assertInstanceOf(ResponseBody.Stream.class, r.body()).producer().produce(sink);
-        return out.toString(StandardCharsets.UTF_8);
-    }
-
-    /** {id, event, data} per event. */
-    static List<String[]> parse(String stream) {
-        List<String[]> events = new ArrayList<>();
-        for (String block : stream.split("\n\n")) {
-            String id = null;
-            String name = null;
-            StringBuilder data = new StringBuilder();
-            for (String line : block.split("\n")) {
-                if (line.startsWith("id: ")) {
-                    id = line.substring(4);
-                } else if (line.startsWith("event: ")) {
-                    name = line.substring(7);
-                } else if (line.startsWith("data: ")) {
-                    data.append(line.substring(6));
-                }
-            }
-            if (name != null) {
-                events.add(new String[] {id, name, data.toString()});
-            }
-        }
-        return events;
-    }
-
-    /** A clock tests move by hand. */
-    static final class MutableClock extends Clock {
-        private volatile Instant now;
-
-        MutableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
+        assertTrue(events.get(events.size() - 1).data().contains("a" + globe + "b"));
     }
 }
