@@ -5,7 +5,6 @@ import static dev.portico.core.FakeUpstream.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portico.api.transport.GatewayHandler;
 import dev.portico.api.transport.HttpRequest;

@@ -4,7 +4,6 @@ import dev.portico.api.ErrorCode;
 import dev.portico.api.GatewayException;
 import dev.portico.api.agent.AgentEvent;
 import dev.portico.api.auth.Scope;
-import dev.portico.api.session.Message;
 import dev.portico.api.session.SessionKey;
 import dev.portico.api.session.SessionStore;
 import dev.portico.api.transport.Headers;

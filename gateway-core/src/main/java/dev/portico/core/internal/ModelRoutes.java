@@ -2,7 +2,6 @@ package dev.portico.core.internal;
 
 import dev.portico.api.agent.Agent;
 import dev.portico.api.auth.Scope;
-import dev.portico.api.transport.HttpResponse;
 import dev.portico.core.ModelInfo;
 import dev.portico.core.OpenAiCompatibleAgent;
 import dev.portico.core.ProviderInfo;
