@@ -101,11 +101,25 @@ public final class BenchServer {
     private static int fileGateway(Transport transport, TransportOptions options, String token) {
         try {
             java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("portico-bench-sessions");
-            return Gateway.builder().token(token).sessionStore(dev.portico.core.FileSessionStore.open(dir)).build()
+            return Gateway.builder().token(token).sessionStore(fileStore(dir)).build()
                     .start(transport, options).port();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /** The file store with the default fsync policy, or PORTICO_BENCH_FSYNC ("never", "always", "batched:MILLIS"). */
+    private static dev.portico.core.FileSessionStore fileStore(java.nio.file.Path dir) {
+        String fsync = System.getenv().getOrDefault("PORTICO_BENCH_FSYNC", "");
+        var b = dev.portico.core.FileSessionStore.builder().directory(dir);
+        if (fsync.equals("never")) {
+            b.fsync(dev.portico.core.FsyncPolicy.NEVER);
+        } else if (fsync.equals("always")) {
+            b.fsync(dev.portico.core.FsyncPolicy.ALWAYS);
+        } else if (fsync.startsWith("batched:")) {
+            b.fsyncInterval(java.time.Duration.ofMillis(Long.parseLong(fsync.substring(8))));
+        }
+        return b.build();
     }
 
     private static GatewayHandler constant() {

@@ -41,6 +41,8 @@ import java.util.regex.Pattern;
  * @param server {@code gateway.server}
  * @param token {@code gateway.auth.token}
  * @param sessionsFsync {@code gateway.sessions.fsync}: {@code always}, {@code batched} or {@code never}
+ * @param sessionsFsyncIntervalMs {@code gateway.sessions.fsyncIntervalMs}: the longest a written
+ *     message waits for its fsync under {@code batched}
  * @param limits {@code gateway.limits}
  * @param providers {@code providers.<name>}, in file order
  * @param agentDefaults {@code agents.defaults}
@@ -51,6 +53,7 @@ record ConfigFile(
         Optional<String> server,
         Optional<String> token,
         Optional<FsyncPolicy> sessionsFsync,
+        OptionalLong sessionsFsyncIntervalMs,
         Limits limits,
         Map<String, Provider> providers,
         AgentDefaults agentDefaults) {
@@ -91,7 +94,7 @@ record ConfigFile(
 
     /** A config with nothing set. */
     static final ConfigFile EMPTY = new ConfigFile(Optional.empty(), OptionalInt.empty(), Optional.empty(),
-            Optional.empty(), Optional.empty(), Limits.NONE, Map.of(), AgentDefaults.NONE);
+            Optional.empty(), Optional.empty(), OptionalLong.empty(), Limits.NONE, Map.of(), AgentDefaults.NONE);
 
     /** {@code ${NAME}}: the value of an environment variable. */
     private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
@@ -203,12 +206,14 @@ record ConfigFile(
                 f.longValue(limits, "runGraceSeconds", "gateway.limits.runGraceSeconds"),
                 f.integer(limits, "maxEventStreams", "gateway.limits.maxEventStreams", 1, Integer.MAX_VALUE));
         Map<String, Provider> providers = providers(f, f.object(root, "providers", "providers"), env);
+        JsonObject sessions = f.object(gateway, "sessions", "gateway.sessions");
         ConfigFile config = new ConfigFile(
                 f.string(gateway, "host", "gateway.host"),
                 f.integer(gateway, "port", "gateway.port", 0, 65535),
                 f.string(gateway, "server", "gateway.server"),
                 f.string(auth, "token", "gateway.auth.token"),
-                fsync(f, f.object(gateway, "sessions", "gateway.sessions")),
+                fsync(f, sessions),
+                f.longValue(sessions, "gateway.sessions", 1, 10_000, "fsyncIntervalMs", "fsync_interval_ms"),
                 limitValues, providers, agentDefaults(f, root, providers));
         if (!f.errors.isEmpty()) {
             throw new Invalid(file + ":\n  " + String.join("\n  ", f.errors));

@@ -148,8 +148,10 @@ final class GatewayCommand implements Callable<Integer> {
         FileSessionStore store;
         try {
             Tokens.createOwnerOnlyDirectory(state);
-            store = FileSessionStore.builder().directory(sessionsDir)
-                    .fsync(file.sessionsFsync().orElse(FsyncPolicy.BATCHED)).build();
+            FileSessionStore.Builder sessions = FileSessionStore.builder().directory(sessionsDir)
+                    .fsync(file.sessionsFsync().orElse(FsyncPolicy.BATCHED));
+            file.sessionsFsyncIntervalMs().ifPresent(ms -> sessions.fsyncInterval(Duration.ofMillis(ms)));
+            store = sessions.build();
         } catch (IOException | RuntimeException e) {
             err.println("error: sessions in " + sessionsDir + ": " + e.getMessage());
             return FAILED;

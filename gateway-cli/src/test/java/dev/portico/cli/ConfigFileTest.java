@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portico.core.FsyncPolicy;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -131,18 +132,27 @@ class ConfigFileTest {
         assertTrue(m.contains("agents.defaults.model.fallbacks[0]: unknown provider \"x\" in \"x/y\" (expected one of: none configured under providers)"), m);
     }
 
-    @org.junit.jupiter.api.Test
-    void runAndEventLimitsAreRead(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-        java.nio.file.Path file = dir.resolve("limits.json");
-        java.nio.file.Files.writeString(file, """
+    @Test
+    void runAndEventLimitsAreRead() throws Exception {
+        ConfigFile.Limits limits = read("""
                 {"gateway": {"limits": {"runQueueTimeoutSeconds": 5, "runGraceSeconds": 60, "maxEventStreams": 7}}}
+                """).limits();
+        assertEquals(5, limits.runQueueTimeoutSeconds().getAsLong());
+        assertEquals(60, limits.runGraceSeconds().getAsLong());
+        assertEquals(7, limits.maxEventStreams().getAsInt());
+        String m = problems("{\"gateway\": {\"limits\": {\"maxEventStreams\": 0}}}");
+        assertTrue(m.contains("gateway.limits.maxEventStreams: 0 (expected: 1.."), m);
+    }
+
+    @Test
+    void sessionDurabilityIsRead() throws Exception {
+        ConfigFile config = read("""
+                {"gateway": {"sessions": {"fsync": "batched", "fsyncIntervalMs": 1000}}}
                 """);
-        ConfigFile.Limits limits = ConfigFile.read(file).limits();
-        org.junit.jupiter.api.Assertions.assertEquals(5, limits.runQueueTimeoutSeconds().getAsLong());
-        org.junit.jupiter.api.Assertions.assertEquals(60, limits.runGraceSeconds().getAsLong());
-        org.junit.jupiter.api.Assertions.assertEquals(7, limits.maxEventStreams().getAsInt());
-        java.nio.file.Files.writeString(file, "{\"gateway\": {\"limits\": {\"maxEventStreams\": 0}}}");
-        ConfigFile.Invalid e = org.junit.jupiter.api.Assertions.assertThrows(ConfigFile.Invalid.class, () -> ConfigFile.read(file));
-        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("gateway.limits.maxEventStreams: 0 (expected: 1.."), e.getMessage());
+        assertEquals(Optional.of(FsyncPolicy.BATCHED), config.sessionsFsync());
+        assertEquals(1000, config.sessionsFsyncIntervalMs().getAsLong());
+        assertTrue(read("{}").sessionsFsyncIntervalMs().isEmpty());
+        String m = problems("{\"gateway\": {\"sessions\": {\"fsyncIntervalMs\": 0}}}");
+        assertTrue(m.contains("gateway.sessions.fsyncIntervalMs: 0 (expected: 1..10000)"), m);
     }
 }

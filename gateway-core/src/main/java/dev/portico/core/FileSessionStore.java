@@ -56,14 +56,16 @@ import java.util.Optional;
  * and 32 hex digits of the key's SHA-256; the first line of the transcript keeps the real key.
  *
  * <h2>Writing and durability</h2>
- * One writer thread changes the files. Appends are queued; the writer takes everything queued at
- * once, writes each session's new lines with one write, and fsyncs per the {@link FsyncPolicy}:
- * under {@link FsyncPolicy#ALWAYS} {@code append} returns after the fsync of its batch (concurrent
- * appends share it), under {@link FsyncPolicy#BATCHED} (the default) once the bytes are written to
- * the operating system, with an fsync within {@link Builder#fsyncInterval(Duration)} (50 ms), and
- * {@link FsyncPolicy#NEVER} never fsyncs. Appends to one session keep their order; a delete is
- * ordered with them, and an append after it starts a new session. {@link #close()} writes what is
- * queued, fsyncs (unless {@code NEVER}) and writes the index.
+ * An append is written by the calling thread, with one {@code write} of its line under the
+ * session's lock, and is visible to readers when it returns; nothing is queued in memory, so a
+ * process that dies loses no append that has returned. When it is forced to storage depends on the
+ * {@link FsyncPolicy}: under {@link FsyncPolicy#ALWAYS} {@code append} returns after an fsync of
+ * its file (appends that arrive while an fsync runs share the next one: group commit); under
+ * {@link FsyncPolicy#BATCHED} (the default) a background thread fsyncs the files written within
+ * {@link Builder#fsyncInterval(Duration)} (200 ms by default, like PostgreSQL's WAL writer) of their first write, so a power failure
+ * loses at most that much; {@link FsyncPolicy#NEVER} leaves it to the operating system. Appends to
+ * one session keep their order; a delete is ordered with them, and an append after it starts a new
+ * session. {@link #close()} fsyncs (unless {@code NEVER}) and writes the index.
  *
  * <h2>Crashes</h2>
  * Opening reads the index and checks each transcript's length against it (no transcript is read
@@ -129,11 +131,6 @@ public final class FileSessionStore implements SessionStore {
      * session, and it is durable once such a later {@link #append} has returned.
      */
     @Override
-    public void appendQueued(SessionKey key, Message message) {
-        sessions.appendQueued(key, message);
-    }
-
-    @Override
     public HistoryPage history(SessionKey key, int limit, long before) {
         return sessions.history(key, limit, before);
     }
@@ -170,6 +167,11 @@ public final class FileSessionStore implements SessionStore {
         sessions.close();
     }
 
+    /** How many transcripts are open for appending; for tests. */
+    int openTranscripts() {
+        return sessions.openTranscripts();
+    }
+
     @Override
     public String toString() {
         return "FileSessionStore[" + sessions + "]";
@@ -179,7 +181,7 @@ public final class FileSessionStore implements SessionStore {
     public static final class Builder {
         private Path directory;
         private FsyncPolicy fsync = FsyncPolicy.BATCHED;
-        private Duration fsyncInterval = Duration.ofMillis(50);
+        private Duration fsyncInterval = Duration.ofMillis(200);
         private Duration indexInterval = Duration.ofSeconds(10);
         private Clock clock = Clock.systemUTC();
         private int cachedSessions = 256;
@@ -213,7 +215,7 @@ public final class FileSessionStore implements SessionStore {
         /**
          * Sets the longest an fsync waits under {@link FsyncPolicy#BATCHED}.
          *
-         * @param fsyncInterval 1 ms to 10 s; 50 ms by default
+         * @param fsyncInterval 1 ms to 10 s; 200 ms by default
          * @return this builder
          */
         public Builder fsyncInterval(Duration fsyncInterval) {

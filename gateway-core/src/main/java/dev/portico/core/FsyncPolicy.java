@@ -8,15 +8,15 @@ package dev.portico.core;
  */
 public enum FsyncPolicy {
     /**
-     * {@code append} returns only after the batch that carries the message is fsynced: nothing
-     * acknowledged is lost. Concurrent appends share each fsync (group commit).
+     * {@code append} returns only after an fsync of the message's file: nothing acknowledged is
+     * lost. Appends that arrive while an fsync runs share the next one (group commit).
      */
     ALWAYS,
     /**
      * The default: {@code append} returns once the message is written to the operating system, and
-     * an fsync follows within the store's fsync interval (50 ms by default; later only while the
-     * previous round of fsyncs is still running); a power failure may lose the messages of that
-     * last interval.
+     * a background thread fsyncs it within the store's fsync interval (200 ms by default; later only
+     * while the previous round of fsyncs is still running); a power failure may lose the messages
+     * of that last interval.
      */
     BATCHED,
     /**

@@ -541,6 +541,52 @@ class FileSessionStoreTest {
         assertTrue(Files.readString(index()).contains("\"key\":\"main\""));
     }
 
+    // ---- writing on the caller's thread ------------------------------------------------------------
+
+    @Test
+    void anInterruptedCallerStillAppendsAndLeavesTheTranscriptUsable() throws Exception {
+        FileSessionStore store = open();
+        store.append(MAIN, msg("before", 0));
+        Thread.currentThread().interrupt();
+        try {
+            store.append(MAIN, msg("while interrupted", 1));
+            assertTrue(Thread.currentThread().isInterrupted(), "the caller's interrupt is kept");
+        } finally {
+            Thread.interrupted();
+        }
+        Thread other = Thread.ofPlatform().start(() -> store.append(MAIN, msg("after", 2)));
+        other.join(TimeUnit.SECONDS.toMillis(DEADLINE_SECONDS));
+        assertEquals(List.of("before", "while interrupted", "after"), contents(store.history(MAIN, 10)));
+        store.close();
+        assertEquals(List.of("before", "while interrupted", "after"), contents(open().history(MAIN, 10)));
+    }
+
+    @Test
+    void openTranscriptsAreTrimmedAndReopenedWithTheirTailChecked() throws Exception {
+        FileSessionStore store = open(FileSessionStore.builder().directory(dir).fsync(FsyncPolicy.NEVER));
+        store.append(MAIN, msg("first", 0));
+        int sessions = 400;
+        for (int i = 0; i < sessions; i++) {
+            store.append(SessionKey.of("s" + i), msg("m" + i, i));
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DEADLINE_SECONDS);
+        while (store.openTranscripts() > 256) {
+            assertTrue(System.nanoTime() < deadline, "still open: " + store.openTranscripts());
+            Thread.yield();
+        }
+        // "main", written first, was closed; bytes a failed write left behind are cut off on reopening.
+        appendBytes(transcript("main.jsonl"), "{\"role\":\"user\",\"cont");
+        store.append(MAIN, msg("second", 1));
+        assertEquals(List.of("first", "second"), contents(store.history(MAIN, 10)));
+        List<String> lines = Files.readAllLines(transcript("main.jsonl"));
+        assertEquals(3, lines.size(), String.join("\n", lines));
+        assertTrue(lines.get(2).contains("\"content\":\"second\""), lines.get(2));
+        store.close();
+        FileSessionStore reopened = open();
+        assertEquals(List.of("first", "second"), contents(reopened.history(MAIN, 10)));
+        assertEquals(sessions + 1, reopened.count(SessionQuery.all(1000)));
+    }
+
     // ---- misuse and failures ---------------------------------------------------------------------
 
     @Test

@@ -112,23 +112,6 @@ public abstract class SessionStoreContract {
     }
 
     @Test
-    void aQueuedAppendIsOrderedBeforeTheNextAppendAndVisibleOnceItReturns() {
-        SessionKey k = key("queued");
-        for (int i = 0; i < 50; i++) {
-            store.appendQueued(k, msg("q" + i, i));
-            store.append(k, msg("a" + i, i));
-        }
-        List<String> contents = store.history(k, 1000).stream().map(Message::content).toList();
-        assertEquals(100, contents.size());
-        for (int i = 0; i < 50; i++) {
-            assertEquals("q" + i, contents.get(2 * i));
-            assertEquals("a" + i, contents.get(2 * i + 1));
-        }
-        restart();
-        assertEquals(100, store.history(k, 1000).size());
-    }
-
-    @Test
     void historyOfAnUnknownSessionIsEmpty() {
         assertEquals(HistoryPage.EMPTY, store.history(key("nobody"), 10, Long.MAX_VALUE));
         assertEquals(List.of(), store.history(key("nobody"), 10));

@@ -33,19 +33,6 @@ public interface SessionStore extends AutoCloseable {
     void append(SessionKey key, Message message);
 
     /**
-     * Appends a message without waiting for the store's durability point (for a file store, without
-     * waiting for its write). The message is ordered before every later append to the same session
-     * and is durable once such a later {@link #append(SessionKey, Message)} has returned; readers may
-     * not see it before then. A store that cannot queue appends and waits, which is the default.
-     *
-     * @param key the session
-     * @param message the message
-     */
-    default void appendQueued(SessionKey key, Message message) {
-        append(key, message);
-    }
-
-    /**
      * A page of messages, oldest first: the latest {@code limit} messages whose transcript index
      * is below {@code before}.
      *

@@ -11,20 +11,16 @@ import dev.portico.api.session.SessionKey;
 import dev.portico.api.session.SessionStore;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -46,15 +42,10 @@ public final class Conversations {
     private final Duration queueTimeout;
     private final Duration grace;
     private final Map<SessionKey, Lane> lanes = new ConcurrentHashMap<>();
-    private final Set<Run> active = ConcurrentHashMap.newKeySet();
-    /** Every run by id: in flight, or finished and kept for {@code grace} so it can still be collected. */
-    private final Map<String, Run> runs = new ConcurrentHashMap<>();
-    /** Finished runs, oldest first: at most {@link #MAX_FINISHED} are kept, whatever the grace period. */
-    private final ConcurrentLinkedQueue<Run> finished = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger finishedCount = new AtomicInteger();
-
     /** The most finished runs kept collectable, so a busy gateway's memory stays bounded. */
     static final int MAX_FINISHED = 10_000;
+    /** Every run by id: in flight, or finished and kept for {@code grace} so it can still be collected. */
+    private final RunRegistry runs = new RunRegistry(MAX_FINISHED);
     private final ScheduledExecutorService timer;
 
     /** The per-session lock and the number of turns holding or waiting for it. */
@@ -132,8 +123,7 @@ public final class Conversations {
         long high = (random.nextLong() & ~0xF000L) | 0x4000L;
         long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
         Run run = new Run(new UUID(high, low).toString(), session);
-        active.add(run);
-        runs.put(run.id(), run);
+        runs.add(run);
         return run;
     }
 
@@ -144,7 +134,12 @@ public final class Conversations {
      * @return the run, or empty when unknown or expired
      */
     public Optional<Run> find(String runId) {
-        return Optional.ofNullable(runs.get(runId));
+        return runs.find(runId);
+    }
+
+    /** How many finished runs are kept collectable. */
+    int finishedRuns() {
+        return runs.finishedCount();
     }
 
     /**
@@ -175,7 +170,7 @@ public final class Conversations {
 
     /** Cancels every run still going (used when the gateway stops). */
     public void shutdown() {
-        active.forEach(r -> r.cancel("gateway stopping"));
+        runs.inFlight().forEach(r -> r.cancel("gateway stopping"));
         timer.shutdownNow();
     }
 
@@ -198,8 +193,7 @@ public final class Conversations {
             run.deadline(System.nanoTime() + runTimeout.toNanos());
             List<Message> history = historyLimit == 0 ? List.of() : store.history(run.session(), historyLimit);
             boolean fresh = !store.exists(run.session());
-            // Queued, not awaited: the reply's append below is ordered after it and waits for both.
-            store.appendQueued(run.session(), Message.user(message, clock.instant()));
+            store.append(run.session(), Message.user(message, clock.instant()));
             if (fresh) {
                 bus.publish("session.created", () -> Map.of("key", run.session().value()));
             }
@@ -239,13 +233,9 @@ public final class Conversations {
             if (lane != null) {
                 leaveLane(run.session(), lane);
             }
-            active.remove(run);
         }
         run.finish(outcome, clock.instant());
-        finished.add(run);
-        if (finishedCount.incrementAndGet() > MAX_FINISHED) {
-            forgetOldest();
-        }
+        runs.finished(run);
         if (outcome instanceof AgentEvent.Failed f) {
             bus.publish("agent.run.failed", () -> Map.of("run_id", run.id(), "session", run.session().value(), "error", f.message()));
         } else {
@@ -256,24 +246,12 @@ public final class Conversations {
     /** Times out overdue runs and forgets finished ones past the grace period. */
     private void sweep() {
         long now = System.nanoTime();
-        for (Run run : active) {
+        for (Run run : runs.inFlight()) {
             if (run.overdue(now)) {
                 run.cancel("run timed out after " + describe(runTimeout));
             }
         }
-        Instant expiry = clock.instant().minus(grace);
-        for (Run oldest = finished.peek(); oldest != null
-                && oldest.finishedAt().map(t -> t.isBefore(expiry)).orElse(false); oldest = finished.peek()) {
-            forgetOldest();
-        }
-    }
-
-    private void forgetOldest() {
-        Run oldest = finished.poll();
-        if (oldest != null) {
-            finishedCount.decrementAndGet();
-            runs.remove(oldest.id());
-        }
+        runs.expire(clock.instant().minus(grace));
     }
 
     private int permitsInUse() {

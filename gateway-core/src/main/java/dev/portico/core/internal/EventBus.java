@@ -73,10 +73,11 @@ public final class EventBus {
         if (!keep && listeners.isEmpty() && subscribers.isEmpty()) {
             return;
         }
+        Map<String, Object> fields = data.get();
         GatewayEvent event;
         lock.lock();
         try {
-            event = new GatewayEvent(++seq, type, clock.instant(), data.get());
+            event = new GatewayEvent(++seq, type, clock.instant(), fields);
             if (keep) {
                 ring.addLast(event);
                 if (ring.size() > ringSize) {

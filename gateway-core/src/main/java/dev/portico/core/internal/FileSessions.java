@@ -67,6 +67,8 @@ public final class FileSessions implements SessionStore {
     private final Path indexFile;
     private final ConcurrentHashMap<SessionKey, SessionEntry> entries = new ConcurrentHashMap<>();
     private final ReentrantLock cacheLock = new ReentrantLock();
+    /** A session read again within this long keeps its place in the cache order (one lock less per read). */
+    private static final long RETOUCH_NANOS = Duration.ofMillis(50).toNanos();
     /** The cached sessions, least recently read first. */
     private final LinkedHashMap<SessionEntry, Boolean> cacheOrder = new LinkedHashMap<>(64, 0.75f, true);
     private final FileChannel lockChannel;
@@ -152,14 +154,6 @@ public final class FileSessions implements SessionStore {
         Objects.requireNonNull(message, "message");
         ensureOpen();
         writer.append(key, message, TranscriptFormat.message(message));
-    }
-
-    @Override
-    public void appendQueued(SessionKey key, Message message) {
-        Objects.requireNonNull(key, "key");
-        Objects.requireNonNull(message, "message");
-        ensureOpen();
-        writer.appendQueued(key, message, TranscriptFormat.message(message));
     }
 
     @Override
@@ -285,6 +279,9 @@ public final class FileSessions implements SessionStore {
                 }
                 if (e.cached != null) {
                     cached = e.cached;
+                    if (System.nanoTime() - e.touchedAt < RETOUCH_NANOS) {
+                        return cached; // moved up the cache order a moment ago: leave the shared lock alone
+                    }
                     break;
                 }
                 if (scan != null && e.length == scanned) {
@@ -330,6 +327,7 @@ public final class FileSessions implements SessionStore {
     }
 
     private void touch(SessionEntry e) {
+        e.touchedAt = System.nanoTime();
         SessionEntry evicted = null;
         cacheLock.lock();
         try {
@@ -486,6 +484,15 @@ public final class FileSessions implements SessionStore {
         Instant updatedAt = scan.latestTimestamp != null && scan.latestTimestamp.isAfter(createdAt)
                 ? scan.latestTimestamp : createdAt;
         return Optional.of(new SessionEntry(key.get(), meta, createdAt, file, length, scan.count, updatedAt));
+    }
+
+    /**
+     * How many transcripts are open for appending (at most about 256 once the writer has trimmed).
+     *
+     * @return the number of open transcripts
+     */
+    public int openTranscripts() {
+        return writer.openTranscripts();
     }
 
     // ---- shared with the writer ----------------------------------------------------------------

@@ -14,8 +14,9 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * One session of the file store: what never changes (key, metadata, creation time, file), what the
  * writer last published (length, message count, last update), and the optional read cache. The
- * mutable fields are guarded by {@link #lock}, which is only ever held for memory operations; the
- * writer thread alone changes {@link #length} and {@link #count} (the loader may correct the count).
+ * mutable fields are guarded by {@link #lock}, which is only ever held for memory operations; only
+ * a writer holding {@link #writeLock} changes {@link #length} and {@link #count} (the loader may
+ * correct the count).
  */
 final class SessionEntry {
     final SessionKey key;
@@ -23,6 +24,14 @@ final class SessionEntry {
     final Instant createdAt;
     final Path file;
     final ReentrantLock lock = new ReentrantLock();
+    /** Held to change the transcript: appends, its creation and its deletion. */
+    final ReentrantLock writeLock = new ReentrantLock();
+    /** The transcript open for appending, or null; set under {@link #writeLock}, read by fsync rounds without it. */
+    volatile TranscriptWriter.Transcript transcript;
+    /** When the transcript was last written ({@link System#nanoTime()}). */
+    volatile long lastWrite;
+    /** When a reader last moved the session up the read cache's order ({@link System#nanoTime()}). */
+    volatile long touchedAt;
 
     /** Bytes of the transcript that are written and published: always the end of a complete line. */
     long length;
@@ -56,7 +65,7 @@ final class SessionEntry {
     }
 
     /**
-     * Publishes lines the writer has just written at {@code at}: called by the writer thread.
+     * Publishes lines just written at {@code at}: called with {@link #writeLock} held.
      *
      * @param at where the bytes start in the file
      * @param bytes how many bytes were written

@@ -6,17 +6,18 @@ import dev.portico.api.session.SessionKey;
 import dev.portico.api.session.SessionMeta;
 import dev.portico.core.FsyncPolicy;
 import dev.portico.core.SessionStoreException;
+import java.io.FileOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -29,32 +30,37 @@ import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The one thread that changes transcript files. Callers queue operations and wait; the thread
- * takes everything queued at once (a batch), writes each session's new lines with one write,
- * publishes them to readers, and completes the batch's operations. Appends to one session are
- * written in the order they were queued; a delete is ordered with them, so an append queued after
- * it starts a new session.
+ * Changes transcript files. An append is written by the thread that calls it, with one
+ * {@code write} under the session's write lock, and is published to readers before the call
+ * returns: no hand-off to another thread, so an append costs about what the system call costs.
+ * Creations and deletions also take a store-wide lock, which orders them with each other and with
+ * the appends of their session: an append after a delete starts a new session.
  *
- * <p>Fsyncs run {@value #SYNC_THREADS} at a time on a small pool of platform threads: file
- * systems such as ext4 fold concurrent fsyncs into one journal commit, which made 1,000 fsyncs
- * about five times faster than one after the other. Under {@link FsyncPolicy#ALWAYS} the writer
- * fsyncs the batch's files before completing it (group commit: one fsync per file per batch, and
- * the next batch gathers meanwhile). Under {@link FsyncPolicy#BATCHED} a background round fsyncs
- * the files written since the last round once the fsync interval has passed, while the writer
- * goes on writing.
+ * <p>Writes go through a {@link FileOutputStream} in append mode, whose writes, unlike a
+ * {@link FileChannel}'s, cannot be cut off by an interrupt: a run that is cancelled while it
+ * stores a message never closes the transcript under the other writers.
  *
- * <p>Between batches the writer rewrites the index when the index interval has passed and
- * something changed, and keeps at most {@value #MAX_IDLE_OPEN} transcripts open (files waiting
- * for an fsync stay open until it).
+ * <p>One background thread does the rest. Under {@link FsyncPolicy#ALWAYS} an append, after its
+ * write, joins the next fsync round and waits for it (group commit: everything written while a
+ * round runs shares the next one). Under {@link FsyncPolicy#BATCHED} a round fsyncs the files
+ * written since the previous one, once the fsync interval has passed since the first of them;
+ * appends never wait for it. Rounds fsync {@value #SYNC_THREADS} files at a time: file systems
+ * such as ext4 fold concurrent fsyncs into one journal commit, which made 1,000 fsyncs about five
+ * times faster than one after the other. Between rounds the thread rewrites the index when the
+ * index interval has passed and something changed, and closes the least recently written
+ * transcripts when more than {@value #MAX_IDLE_OPEN} are open.
  */
 final class TranscriptWriter {
     private static final System.Logger LOG = System.getLogger(TranscriptWriter.class.getName());
     static final int MAX_IDLE_OPEN = 256;
     static final int SYNC_THREADS = 16;
+    private static final long[] FIRST = {0};
 
     private final FileSessions store;
     private final FsyncPolicy policy;
@@ -64,21 +70,27 @@ final class TranscriptWriter {
     private final Thread thread;
     private final ThreadPoolExecutor syncPool;
 
-    private final ReentrantLock queueLock = new ReentrantLock();
-    private final Condition wake = queueLock.newCondition();
-    private List<Op> pending = new ArrayList<>();
-    private boolean closing;
+    /** Held to create or delete a session. */
+    private final ReentrantLock structure = new ReentrantLock();
+    private volatile boolean closed;
+
+    /** Sessions whose transcript is open for appending. */
+    private final Set<SessionEntry> open = ConcurrentHashMap.newKeySet();
+    /** {@link FsyncPolicy#BATCHED}: files written since the round that last took them. */
+    private final Set<SessionEntry> dirty = ConcurrentHashMap.newKeySet();
+    /** When the oldest write in {@link #dirty} happened ({@link System#nanoTime()}); 0 when none. */
+    private final AtomicLong firstDirtyAt = new AtomicLong();
+    private final AtomicBoolean directoryDirty = new AtomicBoolean();
+
+    private final ReentrantLock syncLock = new ReentrantLock();
+    private final Condition work = syncLock.newCondition();
+    // Guarded by syncLock.
+    private Round next = new Round();
+    private boolean wakeUp;
+    private boolean stopping;
     private boolean stopped;
 
-    // Only the writer thread touches the fields below.
-    private final LinkedHashMap<SessionEntry, FileChannel> open = new LinkedHashMap<>(64, 0.75f, true);
-    /** Files written since they were last handed to an fsync. */
-    private final Set<SessionEntry> dirty = new LinkedHashSet<>();
-    private long firstDirtyAt;
-    private boolean directoryDirty;
-    /** The background fsync round under way ({@link FsyncPolicy#BATCHED}), and the files it covers. */
-    private CompletableFuture<Map<SessionEntry, IOException>> round;
-    private Set<SessionEntry> inRound = Set.of();
+    // Only the background thread touches these.
     private long lastIndexWrite = System.nanoTime();
     private volatile SessionStoreException closeFailure;
 
@@ -89,7 +101,7 @@ final class TranscriptWriter {
         this.fsyncIntervalNanos = fsyncIntervalNanos;
         this.indexIntervalNanos = indexIntervalNanos;
         this.syncer = syncer;
-        this.thread = Thread.ofPlatform().daemon().name("portico-session-writer").unstarted(this::run);
+        this.thread = Thread.ofPlatform().daemon().name("portico-session-sync").unstarted(this::run);
         this.syncPool = new ThreadPoolExecutor(SYNC_THREADS, SYNC_THREADS, 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), Thread.ofPlatform().daemon().name("portico-session-fsync-", 0).factory());
         syncPool.allowCoreThreadTimeOut(true);
@@ -101,45 +113,104 @@ final class TranscriptWriter {
 
     // ---- operations, called by any thread ------------------------------------------------------
 
-    /** Queues a creation and waits for it; returns the session's index entry. */
+    /** Creates a session unless it exists; returns its index entry. */
     SessionInfo create(SessionKey key, SessionMeta meta) {
-        return (SessionInfo) submit(new Create(key, meta));
-    }
-
-    /** Queues an append of an encoded message line and waits for it (see {@link FsyncPolicy}). */
-    void append(SessionKey key, Message message, byte[] line) {
-        submit(new Append(key, message, line));
-    }
-
-    /** Queues an append of an encoded message line without waiting; a failure is logged. */
-    void appendQueued(SessionKey key, Message message, byte[] line) {
-        Append op = new Append(key, message, line);
-        enqueue(op);
-        op.done.whenComplete((ok, failure) -> {
-            if (failure != null) {
-                LOG.log(System.Logger.Level.ERROR, "a queued append to session " + key + " failed", failure);
+        while (true) {
+            SessionEntry e = store.entries().get(key);
+            if (e == null) {
+                e = createEntry(key, meta, store.clock().instant(), null, null);
             }
-        });
+            if (e != null) {
+                return e.info();
+            }
+        }
     }
 
-    /** Queues a delete and waits for it; returns whether the session existed. */
+    /** Writes an encoded message line and publishes it; returns per the {@link FsyncPolicy}. */
+    void append(SessionKey key, Message message, byte[] line) {
+        while (true) {
+            SessionEntry e = store.entries().get(key);
+            if (e == null) {
+                if (createEntry(key, SessionMeta.of(key), message.timestamp(), message, line) != null) {
+                    return; // created with this message as its first
+                }
+                continue; // created by another caller meanwhile
+            }
+            e.writeLock.lock();
+            try {
+                if (e.deleted) {
+                    continue; // deleted meanwhile: the next round starts a new session
+                }
+                ensureOpen();
+                write(e, line, List.of(message), FIRST);
+            } finally {
+                e.writeLock.unlock();
+            }
+            durable(e);
+            return;
+        }
+    }
+
+    /** Deletes a session; returns whether it existed. */
     boolean delete(SessionKey key) {
-        return (Boolean) submit(new Delete(key));
+        structure.lock();
+        try {
+            ensureOpen();
+            SessionEntry e = store.entries().get(key);
+            if (e == null) {
+                return false;
+            }
+            e.writeLock.lock();
+            try {
+                closeTranscript(e);
+                dirty.remove(e);
+                try {
+                    Files.deleteIfExists(e.file);
+                } catch (IOException ex) {
+                    throw failure("could not delete", e, ex);
+                }
+                e.lock.lock();
+                try {
+                    e.deleted = true;
+                    e.cached = null;
+                } finally {
+                    e.lock.unlock();
+                }
+                store.entries().remove(key, e);
+                store.forget(e);
+                store.markIndexDirty();
+                directoryDirty.set(true);
+            } finally {
+                e.writeLock.unlock();
+            }
+        } finally {
+            structure.unlock();
+        }
+        durable(null);
+        return true;
     }
 
     /**
-     * Lets the queued operations finish, fsyncs (unless {@link FsyncPolicy#NEVER}), writes the
-     * index, closes the files and stops the thread.
+     * Refuses new work, lets the changes under way finish, fsyncs (unless {@link FsyncPolicy#NEVER}),
+     * writes the index, closes the files and stops the background thread.
      *
      * @throws SessionStoreException when the final fsync or index write failed
      */
     void close() {
-        queueLock.lock();
+        closed = true;
+        // Whatever passed the open check before is done once its lock is free.
+        structure.lock();
+        structure.unlock();
+        for (SessionEntry e : store.entries().values()) {
+            e.writeLock.lock();
+            e.writeLock.unlock();
+        }
+        syncLock.lock();
         try {
-            closing = true;
-            wake.signal();
+            stopping = true;
+            work.signal();
         } finally {
-            queueLock.unlock();
+            syncLock.unlock();
         }
         boolean interrupted = false;
         while (thread.isAlive()) {
@@ -152,116 +223,313 @@ final class TranscriptWriter {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+        for (SessionEntry e : List.copyOf(open)) {
+            closeTranscript(e);
+        }
+        syncPool.shutdown();
         if (closeFailure != null) {
             throw closeFailure;
         }
     }
 
-    private void enqueue(Op op) {
-        queueLock.lock();
+    /** How many transcripts are open for appending. */
+    int openTranscripts() {
+        return open.size();
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("session store closed: " + store.directory());
+        }
+    }
+
+    // ---- writing -------------------------------------------------------------------------------
+
+    /**
+     * Creates a session's transcript with its header line (and a first message, when given) under
+     * the structure lock, and publishes it.
+     *
+     * @return the new entry, or null when the session exists (then nothing was written)
+     */
+    private SessionEntry createEntry(SessionKey key, SessionMeta meta, Instant createdAt, Message first, byte[] line) {
+        SessionEntry e;
+        structure.lock();
         try {
-            if (closing || stopped) {
-                throw new IllegalStateException("session store closed: " + store.directory());
+            ensureOpen();
+            if (store.entries().containsKey(key)) {
+                return null;
             }
-            pending.add(op);
-            wake.signal();
+            e = store.newEntry(key, meta, createdAt);
+            byte[] header = TranscriptFormat.header(new TranscriptFormat.Header(e.key, e.meta, e.createdAt));
+            try {
+                Files.createFile(e.file);
+            } catch (FileAlreadyExistsException ex) {
+                throw new SessionStoreException("sessions: could not create " + e.file
+                        + " (a file of that name exists and is not a transcript this store could read)", ex);
+            } catch (IOException ex) {
+                throw failure("could not create", e, ex);
+            }
+            e.writeLock.lock();
+            try {
+                if (first == null) {
+                    write(e, header, List.of(), FIRST);
+                } else {
+                    byte[] both = new byte[header.length + line.length];
+                    System.arraycopy(header, 0, both, 0, header.length);
+                    System.arraycopy(line, 0, both, header.length, line.length);
+                    write(e, both, List.of(first), new long[] {header.length});
+                }
+            } catch (RuntimeException ex) {
+                closeTranscript(e);
+                try {
+                    Files.deleteIfExists(e.file);
+                } catch (IOException gone) {
+                    LOG.log(System.Logger.Level.WARNING, "sessions: could not remove " + e.file + " after a failed creation ("
+                            + reason(gone) + "); it is dropped when the store next opens");
+                }
+                throw ex;
+            } finally {
+                e.writeLock.unlock();
+            }
+            store.entries().put(key, e);
+            directoryDirty.set(true);
         } finally {
-            queueLock.unlock();
+            structure.unlock();
         }
+        durable(e);
+        return e;
     }
 
-    private Object submit(Op op) {
-        enqueue(op);
+    /**
+     * Appends bytes to a transcript and publishes the messages among them; called with the
+     * session's write lock held. A failed write is cut off again, so the file still ends with a
+     * whole line.
+     */
+    private void write(SessionEntry e, byte[] bytes, List<Message> messages, long[] offsets) {
+        long at = e.length;
+        Transcript t;
         try {
-            return op.done.join();
-        } catch (CompletionException e) {
-            // Rethrown with the caller's stack; the writer's is kept as the cause.
-            if (e.getCause() instanceof SessionStoreException s) {
-                throw new SessionStoreException(s.getMessage(), s);
-            }
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new SessionStoreException("sessions: " + store.directory() + ": " + e.getCause(), e.getCause());
+            t = transcript(e);
+            t.out().write(bytes);
+        } catch (IOException ex) {
+            undo(e, at);
+            throw failure("could not write", e, ex);
+        }
+        e.publish(at, bytes.length, messages, offsets, store.tailSize());
+        e.lastWrite = System.nanoTime();
+        store.markIndexDirty();
+        // contains() first: add() locks a bin of the set even when the file is in it already.
+        if (policy == FsyncPolicy.BATCHED && !dirty.contains(e) && dirty.add(e)
+                && firstDirtyAt.compareAndSet(0, System.nanoTime())) {
+            wake();
         }
     }
 
-    // ---- the writer thread ---------------------------------------------------------------------
+    /** Cuts a failed write off and closes the transcript, so the next write reopens and checks it. */
+    private void undo(SessionEntry e, long at) {
+        Transcript t = e.transcript;
+        closeTranscript(e);
+        if (t == null) {
+            return;
+        }
+        boolean interrupted = Thread.interrupted();
+        try (FileChannel ch = FileChannel.open(e.file, StandardOpenOption.WRITE)) {
+            ch.truncate(at);
+        } catch (IOException ex) {
+            LOG.log(System.Logger.Level.WARNING, "sessions: could not undo a failed write to " + e.file + " ("
+                    + reason(ex) + "); it is cut off when the session is next written or the store opens");
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * The session's open transcript, opened when needed. Opening checks that the file ends where
+     * the session's published bytes do, and cuts off anything after (the rest of a failed write).
+     */
+    private Transcript transcript(SessionEntry e) throws IOException {
+        Transcript t = e.transcript;
+        if (t != null) {
+            return t;
+        }
+        FileOutputStream out = new FileOutputStream(e.file.toFile(), true);
+        boolean interrupted = Thread.interrupted(); // a channel operation would close the file on an interrupt
+        try {
+            long size = Files.size(e.file);
+            if (size > e.length) {
+                LOG.log(System.Logger.Level.WARNING, "sessions: " + e.file + " has " + (size - e.length)
+                        + " bytes after its last complete line (a failed write); cutting them off");
+                out.getChannel().truncate(e.length);
+            }
+            t = new Transcript(out, out.getChannel());
+        } catch (IOException | RuntimeException ex) {
+            out.close();
+            throw ex;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        e.transcript = t;
+        open.add(e);
+        if (open.size() > MAX_IDLE_OPEN) {
+            wake();
+        }
+        return t;
+    }
+
+    private void closeTranscript(SessionEntry e) {
+        Transcript t = e.transcript;
+        if (t == null) {
+            return;
+        }
+        e.transcript = null;
+        open.remove(e);
+        try {
+            t.out().close();
+        } catch (IOException ex) {
+            LOG.log(System.Logger.Level.DEBUG, "closing " + e.file + " failed", ex);
+        }
+    }
+
+    // ---- fsync rounds --------------------------------------------------------------------------
+
+    /**
+     * Under {@link FsyncPolicy#ALWAYS}, waits for an fsync round that starts after this call and
+     * covers the session's file (and the directory, when files came or went); otherwise returns.
+     *
+     * @param e the session written, or null when only the directory changed
+     */
+    private void durable(SessionEntry e) {
+        if (policy != FsyncPolicy.ALWAYS) {
+            return;
+        }
+        Round round;
+        syncLock.lock();
+        try {
+            if (stopped) {
+                round = null;
+            } else {
+                round = next;
+                round.requested = true;
+                if (e != null) {
+                    round.entries.add(e);
+                }
+                wakeUp = true;
+                work.signal();
+            }
+        } finally {
+            syncLock.unlock();
+        }
+        Map<SessionEntry, IOException> failures;
+        try {
+            failures = round != null ? round.done.join()
+                    : fsync(e == null ? List.of() : List.of(e), directoryDirty.getAndSet(false));
+        } catch (CompletionException ex) {
+            throw new SessionStoreException("sessions: the fsync round of " + store.directory() + " failed: "
+                    + ex.getCause(), ex.getCause());
+        }
+        IOException failed = e == null ? null : failures.get(e);
+        if (failed != null) {
+            throw failure("could not fsync", e, failed);
+        }
+    }
+
+    private void wake() {
+        syncLock.lock();
+        try {
+            wakeUp = true;
+            work.signal();
+        } finally {
+            syncLock.unlock();
+        }
+    }
+
+    /** The files and waiters of one fsync round. */
+    private static final class Round {
+        final Set<SessionEntry> entries = new LinkedHashSet<>();
+        final CompletableFuture<Map<SessionEntry, IOException>> done = new CompletableFuture<>();
+        boolean requested;
+    }
 
     private void run() {
         try {
             loop();
         } catch (RuntimeException | Error e) {
-            LOG.log(System.Logger.Level.ERROR, "the session writer of " + store.directory() + " stopped", e);
+            LOG.log(System.Logger.Level.ERROR, "sessions: the fsync thread of " + store.directory() + " stopped", e);
             throw e;
         } finally {
-            List<Op> left;
-            queueLock.lock();
+            Round last;
+            syncLock.lock();
             try {
                 stopped = true;
-                left = pending;
-                pending = new ArrayList<>();
+                last = next;
             } finally {
-                queueLock.unlock();
+                syncLock.unlock();
             }
-            SessionStoreException f = new SessionStoreException("sessions: the writer of " + store.directory()
-                    + " has stopped; nothing more can be stored");
-            for (Op op : left) {
-                op.failure = f;
-                op.finish();
+            // Waiters that joined after the last round: their fsync, now, on this thread.
+            if (!last.done.isDone()) {
+                last.done.complete(last.requested ? fsync(List.copyOf(last.entries), directoryDirty.getAndSet(false)) : Map.of());
             }
-            open.values().forEach(TranscriptWriter::closeQuietly);
-            open.clear();
             syncPool.shutdown();
         }
     }
 
     private void loop() {
         while (true) {
-            List<Op> batch;
+            Round round = null;
             boolean stop;
-            queueLock.lock();
+            syncLock.lock();
             try {
-                while (pending.isEmpty() && !closing) {
+                while (!stopping && !next.requested && !wakeUp) {
                     long wait = nanosToNextDeadline();
                     if (wait <= 0) {
                         break;
                     }
                     try {
                         if (wait == Long.MAX_VALUE) {
-                            wake.await();
+                            work.await();
                         } else {
-                            wake.awaitNanos(wait);
+                            work.awaitNanos(wait);
                         }
                     } catch (InterruptedException e) {
                         // Nobody interrupts this thread; close() is the way to stop it.
                     }
                 }
-                batch = pending;
-                pending = new ArrayList<>();
-                stop = closing && batch.isEmpty();
+                wakeUp = false;
+                stop = stopping;
+                if (next.requested || stop) {
+                    round = next;
+                    next = new Round();
+                }
             } finally {
-                queueLock.unlock();
+                syncLock.unlock();
             }
-            if (!batch.isEmpty()) {
-                process(batch);
+            long now = System.nanoTime();
+            boolean batchedDue = policy == FsyncPolicy.BATCHED && firstDirtyAt.get() != 0
+                    && now - firstDirtyAt.get() >= fsyncIntervalNanos;
+            if (round != null || batchedDue) {
+                runRound(round, stop);
             }
             if (stop) {
                 shutdown();
                 return;
             }
-            housekeeping();
+            if (store.indexDirty() && now - lastIndexWrite >= indexIntervalNanos) {
+                writeIndex();
+            }
+            trimOpenFiles();
         }
     }
 
     private long nanosToNextDeadline() {
-        if (round != null && round.isDone()) {
-            return 0;
-        }
         long now = System.nanoTime();
         long wait = Long.MAX_VALUE;
-        if (policy == FsyncPolicy.BATCHED && round == null && !dirty.isEmpty()) {
-            wait = firstDirtyAt + fsyncIntervalNanos - now;
+        long first = firstDirtyAt.get();
+        if (policy == FsyncPolicy.BATCHED && first != 0) {
+            wait = first + fsyncIntervalNanos - now;
         }
         if (store.indexDirty()) {
             wait = Math.min(wait, lastIndexWrite + indexIntervalNanos - now);
@@ -269,287 +537,77 @@ final class TranscriptWriter {
         return wait;
     }
 
-    private void housekeeping() {
-        if (round != null && round.isDone()) {
-            finishRound();
+    /**
+     * Fsyncs a round's files plus, under {@link FsyncPolicy#BATCHED}, every file written since the
+     * last round (all of them when {@code all}), and completes the round's waiters.
+     */
+    private void runRound(Round round, boolean all) {
+        Set<SessionEntry> targets = new LinkedHashSet<>();
+        if (round != null) {
+            targets.addAll(round.entries);
         }
-        long now = System.nanoTime();
-        if (policy == FsyncPolicy.BATCHED && round == null && !dirty.isEmpty()
-                && now - firstDirtyAt >= fsyncIntervalNanos) {
-            inRound = new LinkedHashSet<>(dirty);
-            List<Target> targets = takeDirty();
-            boolean directory = takeDirectoryDirty();
-            round = new CompletableFuture<>();
-            CompletableFuture<Map<SessionEntry, IOException>> started = round;
-            Thread.ofVirtual().name("portico-session-fsync-round").start(() -> {
-                try {
-                    started.complete(fsync(targets, directory));
-                } catch (RuntimeException | Error e) {
-                    started.completeExceptionally(e);
-                }
-                wakeWriter();
-            });
+        if (policy == FsyncPolicy.BATCHED) {
+            targets.addAll(takeDirty());
         }
-        if (store.indexDirty() && now - lastIndexWrite >= indexIntervalNanos) {
-            writeIndex();
-        }
-        trimOpenFiles();
-    }
-
-    private void wakeWriter() {
-        queueLock.lock();
+        boolean directory = policy != FsyncPolicy.NEVER && directoryDirty.getAndSet(false);
+        Map<SessionEntry, IOException> failures;
         try {
-            wake.signal();
-        } finally {
-            queueLock.unlock();
+            failures = policy == FsyncPolicy.NEVER || targets.isEmpty() && !directory
+                    ? Map.of() : fsync(List.copyOf(targets), directory);
+        } catch (RuntimeException | Error ex) {
+            if (round != null) {
+                round.done.completeExceptionally(ex);
+            }
+            throw ex;
         }
-    }
-
-    /** Waits for the background fsync round, if any, and logs its failures. */
-    private void finishRound() {
-        if (round == null) {
-            return;
+        if (round != null) {
+            round.done.complete(failures);
         }
-        try {
-            logFailures(round.join());
-        } catch (CompletionException e) {
-            LOG.log(System.Logger.Level.ERROR, "sessions: an fsync round of " + store.directory() + " failed", e.getCause());
+        Map<SessionEntry, IOException> unreported = new HashMap<>(failures);
+        if (round != null) {
+            unreported.keySet().removeAll(round.entries);
         }
-        round = null;
-        inRound = Set.of();
-    }
-
-    private void shutdown() {
-        finishRound();
-        Map<SessionEntry, IOException> failures = policy == FsyncPolicy.NEVER ? Map.of()
-                : fsync(takeDirty(), takeDirectoryDirty());
-        logFailures(failures);
-        if (!failures.isEmpty()) {
+        logFailures(unreported);
+        if (all && !failures.isEmpty() && closeFailure == null) {
             SessionEntry e = failures.keySet().iterator().next();
             closeFailure = failure("could not fsync", e, failures.get(e));
         }
+    }
+
+    private List<SessionEntry> takeDirty() {
+        firstDirtyAt.set(0);
+        List<SessionEntry> taken = new ArrayList<>(dirty.size());
+        for (var it = dirty.iterator(); it.hasNext(); ) {
+            taken.add(it.next());
+            it.remove();
+        }
+        return taken;
+    }
+
+    private void shutdown() {
         IOException indexFailure = writeIndex();
         if (indexFailure != null && closeFailure == null) {
             closeFailure = new SessionStoreException("sessions: could not write " + store.indexFile() + " ("
                     + reason(indexFailure) + "); it is rebuilt from the transcripts on the next start", indexFailure);
         }
-        open.values().forEach(TranscriptWriter::closeQuietly);
-        open.clear();
-    }
-
-    /** Writes and publishes one batch, then fsyncs it under {@link FsyncPolicy#ALWAYS}, then completes it. */
-    private void process(List<Op> batch) {
-        try {
-            processUnguarded(batch);
-        } catch (RuntimeException e) {
-            // A bug, not an I/O failure (those fail their own operations): fail what is left of the
-            // batch rather than leave callers waiting, and go on with the next one.
-            LOG.log(System.Logger.Level.ERROR, "sessions: a batch of the writer of " + store.directory() + " failed", e);
-            SessionStoreException f = new SessionStoreException("sessions: the writer of " + store.directory()
-                    + " failed: " + e, e);
-            batch.stream().filter(op -> op.failure == null).forEach(op -> op.failure = f);
-        } catch (Error e) {
-            SessionStoreException f = new SessionStoreException("sessions: the writer of " + store.directory()
-                    + " failed: " + e, e);
-            batch.stream().filter(op -> op.failure == null).forEach(op -> op.failure = f);
-            throw e;
-        } finally {
-            batch.forEach(Op::finish);
-        }
-    }
-
-    private void processUnguarded(List<Op> batch) {
-        Map<SessionKey, Staged> staged = new LinkedHashMap<>();
-        List<Staged> written = new ArrayList<>();
-        for (Op op : batch) {
-            try {
-                switch (op) {
-                    case Create c -> {
-                        Staged s = staged.get(c.key);
-                        SessionEntry e = s != null ? s.entry : store.entries().get(c.key);
-                        if (e == null) {
-                            s = stage(staged, store.newEntry(c.key, c.meta, store.clock().instant()), true);
-                        }
-                        if (s != null) {
-                            s.ops.add(c);
-                        } else {
-                            c.result = e.info();
-                        }
-                    }
-                    case Append a -> {
-                        Staged s = staged.get(a.key);
-                        if (s == null) {
-                            SessionEntry e = store.entries().get(a.key);
-                            s = e != null ? stage(staged, e, false)
-                                    : stage(staged, store.newEntry(a.key, SessionMeta.of(a.key), a.message.timestamp()), true);
-                        }
-                        s.add(a.message, a.line);
-                        s.ops.add(a);
-                    }
-                    case Delete d -> {
-                        Staged s = staged.remove(d.key);
-                        if (s != null) {
-                            write(s);
-                            written.add(s);
-                        }
-                        SessionEntry e = store.entries().get(d.key);
-                        d.result = e != null && delete(e);
-                    }
-                }
-            } catch (RuntimeException e) {
-                op.failure = e;
-            }
-        }
-        for (Staged s : staged.values()) {
-            write(s);
-            written.add(s);
-        }
-        if (policy == FsyncPolicy.ALWAYS) {
-            Map<SessionEntry, IOException> failures = fsync(takeDirty(), takeDirectoryDirty());
-            for (Staged s : written) {
-                IOException f = failures.get(s.entry);
-                if (f != null) {
-                    SessionStoreException failure = failure("could not fsync", s.entry, f);
-                    s.ops.stream().filter(op -> op.failure == null).forEach(op -> op.failure = failure);
-                }
-            }
-        }
-    }
-
-    private static Staged stage(Map<SessionKey, Staged> staged, SessionEntry e, boolean created) {
-        Staged s = new Staged(e, created);
-        if (created) {
-            s.addHeader(TranscriptFormat.header(new TranscriptFormat.Header(e.key, e.meta, e.createdAt)));
-        }
-        staged.put(e.key, s);
-        return s;
-    }
-
-    /** Writes a session's staged lines with one write; on success publishes them, on failure undoes the write. */
-    private void write(Staged s) {
-        SessionEntry e = s.entry;
-        long at = e.length;
-        byte[] bytes = s.bytes();
-        try {
-            FileChannel ch = channel(e, s.created);
-            ByteBuffer buf = ByteBuffer.wrap(bytes);
-            long pos = at;
-            while (buf.hasRemaining()) {
-                pos += ch.write(buf, pos);
-            }
-        } catch (IOException ex) {
-            SessionStoreException failure = ex instanceof FileAlreadyExistsException
-                    ? new SessionStoreException("sessions: could not create " + e.file
-                            + " (a file of that name exists and is not a transcript this store could read)", ex)
-                    : failure("could not write", e, ex);
-            undo(s, at);
-            s.ops.forEach(op -> op.failure = failure);
-            return;
-        }
-        e.publish(at, bytes.length, s.messages, Arrays.copyOf(s.offsets, s.messages.size()), store.tailSize());
-        if (s.created) {
-            store.entries().put(e.key, e);
-            directoryDirty = true;
-        }
-        if (policy != FsyncPolicy.NEVER) {
-            if (dirty.isEmpty()) {
-                firstDirtyAt = System.nanoTime();
-            }
-            dirty.add(e);
-        }
-        store.markIndexDirty();
-        for (Op op : s.ops) {
-            op.result = op instanceof Create ? e.info() : null;
-        }
-    }
-
-    private void undo(Staged s, long at) {
-        SessionEntry e = s.entry;
-        try {
-            if (s.created) {
-                closeQuietly(open.remove(e));
-                Files.deleteIfExists(e.file);
-            } else {
-                FileChannel ch = open.get(e);
-                if (ch != null) {
-                    ch.truncate(at);
-                }
-            }
-        } catch (IOException ex) {
-            LOG.log(System.Logger.Level.WARNING, "sessions: could not undo a failed write to " + e.file + " ("
-                    + reason(ex) + "); the partial line is dropped when the store next opens");
-        }
-    }
-
-    private boolean delete(SessionEntry e) {
-        closeQuietly(open.remove(e));
-        dirty.remove(e);
-        try {
-            Files.deleteIfExists(e.file);
-        } catch (IOException ex) {
-            throw failure("could not delete", e, ex);
-        }
-        e.lock.lock();
-        try {
-            e.deleted = true;
-            e.cached = null;
-        } finally {
-            e.lock.unlock();
-        }
-        store.entries().remove(e.key, e);
-        store.forget(e);
-        store.markIndexDirty();
-        directoryDirty = true;
-        return true;
-    }
-
-    private FileChannel channel(SessionEntry e, boolean create) throws IOException {
-        FileChannel ch = open.get(e);
-        if (ch == null) {
-            ch = create ? FileChannel.open(e.file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)
-                    : FileChannel.open(e.file, StandardOpenOption.WRITE);
-            open.put(e, ch);
-        }
-        return ch;
-    }
-
-    /** A file to fsync: taken on the writer thread, so the fsync never looks the channel up. */
-    private record Target(SessionEntry entry, FileChannel channel) {}
-
-    private List<Target> takeDirty() {
-        List<Target> targets = new ArrayList<>(dirty.size());
-        for (SessionEntry e : dirty) {
-            FileChannel ch = open.get(e);
-            if (ch != null) {
-                targets.add(new Target(e, ch));
-            }
-        }
-        dirty.clear();
-        return targets;
-    }
-
-    private boolean takeDirectoryDirty() {
-        boolean d = directoryDirty;
-        directoryDirty = false;
-        return d;
     }
 
     /**
      * Fsyncs files ({@value #SYNC_THREADS} at a time when there are several), then the transcripts
-     * directory when files came or went. Runs on the writer thread or a background round.
+     * directory when files came or went.
      *
      * @return the files whose fsync failed
      */
-    private Map<SessionEntry, IOException> fsync(List<Target> targets, boolean directory) {
+    private Map<SessionEntry, IOException> fsync(List<SessionEntry> targets, boolean directory) {
         Map<SessionEntry, IOException> failures = new ConcurrentHashMap<>();
         if (targets.size() <= 2) {
-            targets.forEach(t -> fsync(t, failures));
+            targets.forEach(e -> fsync(e, failures));
         } else {
             int chunks = Math.min(SYNC_THREADS, targets.size());
             List<Future<?>> futures = new ArrayList<>(chunks);
             for (int c = 0; c < chunks; c++) {
-                List<Target> part = targets.subList(c * targets.size() / chunks, (c + 1) * targets.size() / chunks);
-                futures.add(syncPool.submit(() -> part.forEach(t -> fsync(t, failures))));
+                List<SessionEntry> part = targets.subList(c * targets.size() / chunks, (c + 1) * targets.size() / chunks);
+                futures.add(syncPool.submit(() -> part.forEach(e -> fsync(e, failures))));
             }
             for (Future<?> f : futures) {
                 awaitUninterruptibly(f);
@@ -566,13 +624,25 @@ final class TranscriptWriter {
         return failures;
     }
 
-    private void fsync(Target t, Map<SessionEntry, IOException> failures) {
+    /** Fsyncs one transcript through its open file, or through a new one when it was closed meanwhile. */
+    private void fsync(SessionEntry e, Map<SessionEntry, IOException> failures) {
+        Transcript t = e.transcript;
         try {
-            syncer.sync(t.channel(), t.entry().file);
-        } catch (ClosedChannelException ex) {
+            if (t != null) {
+                try {
+                    syncer.sync(t.channel(), e.file);
+                    return;
+                } catch (ClosedChannelException closed) {
+                    // Closed meanwhile (trimmed, deleted, the store closing): fsync the file itself.
+                }
+            }
+            try (FileChannel ch = FileChannel.open(e.file, StandardOpenOption.WRITE)) {
+                syncer.sync(ch, e.file);
+            }
+        } catch (NoSuchFileException ex) {
             // Deleted meanwhile: nothing left to keep.
         } catch (IOException ex) {
-            failures.put(t.entry(), ex);
+            failures.put(e, ex);
         }
     }
 
@@ -602,16 +672,16 @@ final class TranscriptWriter {
     }
 
     /**
-     * Writes the index (after fsyncing the transcripts, so it never counts bytes that are not on
-     * disk). A failure is logged, not thrown: the index is rebuilt from the transcripts if needed.
+     * Writes the index, after fsyncing what was written (so it rarely counts bytes that are not on
+     * disk; a transcript whose length differs from the index is read again on opening anyway). A
+     * failure is logged, not thrown: the index is rebuilt from the transcripts if needed.
      *
      * @return the failure, or null
      */
     private IOException writeIndex() {
         store.clearIndexDirty();
-        finishRound();
-        if (policy != FsyncPolicy.NEVER) {
-            logFailures(fsync(takeDirty(), takeDirectoryDirty()));
+        if (policy == FsyncPolicy.BATCHED) {
+            runRound(null, false);
         }
         lastIndexWrite = System.nanoTime();
         try {
@@ -625,13 +695,30 @@ final class TranscriptWriter {
         }
     }
 
+    /** Closes the least recently written transcripts beyond {@value #MAX_IDLE_OPEN}, keeping those awaiting an fsync. */
     private void trimOpenFiles() {
-        Iterator<Map.Entry<SessionEntry, FileChannel>> it = open.entrySet().iterator();
-        while (open.size() > MAX_IDLE_OPEN && it.hasNext()) {
-            Map.Entry<SessionEntry, FileChannel> next = it.next();
-            if (!dirty.contains(next.getKey()) && !inRound.contains(next.getKey())) {
-                closeQuietly(next.getValue());
-                it.remove();
+        int excess = open.size() - MAX_IDLE_OPEN;
+        if (excess <= 0) {
+            return;
+        }
+        // Down to three quarters, so a stream of new sessions does not trim after every one.
+        excess += MAX_IDLE_OPEN / 4;
+        List<SessionEntry> candidates = new ArrayList<>(open);
+        candidates.removeIf(dirty::contains);
+        candidates.sort(Comparator.comparingLong(e -> e.lastWrite));
+        for (SessionEntry e : candidates) {
+            if (excess <= 0) {
+                return;
+            }
+            if (e.writeLock.tryLock()) {
+                try {
+                    if (!dirty.contains(e)) {
+                        closeTranscript(e);
+                        excess--;
+                    }
+                } finally {
+                    e.writeLock.unlock();
+                }
             }
         }
     }
@@ -654,106 +741,11 @@ final class TranscriptWriter {
         return ex.getMessage() != null ? ex.getMessage() : ex.getClass().getSimpleName();
     }
 
-    private static void closeQuietly(FileChannel ch) {
-        if (ch == null) {
-            return;
-        }
-        try {
-            ch.close();
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "closing a transcript failed", e);
-        }
-    }
-
-    // ---- batch state -----------------------------------------------------------------------------
-
-    /** One session's part of a batch: the lines to write and the operations waiting on them. */
-    private static final class Staged {
-        final SessionEntry entry;
-        final boolean created;
-        final List<byte[]> lines = new ArrayList<>();
-        final List<Message> messages = new ArrayList<>();
-        long[] offsets = new long[4];
-        final List<Op> ops = new ArrayList<>();
-        int size;
-
-        Staged(SessionEntry entry, boolean created) {
-            this.entry = entry;
-            this.created = created;
-        }
-
-        void addHeader(byte[] line) {
-            lines.add(line);
-            size += line.length;
-        }
-
-        void add(Message m, byte[] line) {
-            if (messages.size() == offsets.length) {
-                offsets = Arrays.copyOf(offsets, offsets.length * 2);
-            }
-            offsets[messages.size()] = size;
-            messages.add(m);
-            lines.add(line);
-            size += line.length;
-        }
-
-        byte[] bytes() {
-            if (lines.size() == 1) {
-                return lines.get(0);
-            }
-            byte[] all = new byte[size];
-            int at = 0;
-            for (byte[] line : lines) {
-                System.arraycopy(line, 0, all, at, line.length);
-                at += line.length;
-            }
-            return all;
-        }
-    }
-
-    /** A queued operation; its result or failure is set by the writer and delivered at the end of the batch. */
-    private abstract static sealed class Op permits Create, Append, Delete {
-        final SessionKey key;
-        final CompletableFuture<Object> done = new CompletableFuture<>();
-        Object result;
-        RuntimeException failure;
-
-        Op(SessionKey key) {
-            this.key = key;
-        }
-
-        void finish() {
-            if (failure != null) {
-                done.completeExceptionally(failure);
-            } else {
-                done.complete(result);
-            }
-        }
-    }
-
-    private static final class Create extends Op {
-        final SessionMeta meta;
-
-        Create(SessionKey key, SessionMeta meta) {
-            super(key);
-            this.meta = meta;
-        }
-    }
-
-    private static final class Append extends Op {
-        final Message message;
-        final byte[] line;
-
-        Append(SessionKey key, Message message, byte[] line) {
-            super(key);
-            this.message = message;
-            this.line = line;
-        }
-    }
-
-    private static final class Delete extends Op {
-        Delete(SessionKey key) {
-            super(key);
-        }
-    }
+    /**
+     * A transcript open for appending: the stream writes (uninterruptibly), its channel fsyncs.
+     *
+     * @param out the append-mode stream
+     * @param channel the stream's channel
+     */
+    record Transcript(FileOutputStream out, FileChannel channel) {}
 }
