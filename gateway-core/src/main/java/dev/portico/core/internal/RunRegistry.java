@@ -22,7 +22,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * oldest finished run of a segment goes first.
  */
 final class RunRegistry {
-    static final int SEGMENTS = 16;
+    private static final int SEGMENT_BITS = 4;
+    static final int SEGMENTS = 1 << SEGMENT_BITS;
 
     private final Segment[] segments = new Segment[SEGMENTS];
 
@@ -38,8 +39,9 @@ final class RunRegistry {
     }
 
     private Segment segment(String id) {
-        int h = id.hashCode();
-        return segments[(h ^ (h >>> 16)) & (SEGMENTS - 1)];
+        // The top bits of a multiplicative hash: the segment's map picks buckets by the low bits of
+        // the (spread) hash, which must not all be alike within a segment.
+        return segments[(id.hashCode() * 0x9E3779B9) >>> (Integer.SIZE - SEGMENT_BITS)];
     }
 
     void add(Run run) {
