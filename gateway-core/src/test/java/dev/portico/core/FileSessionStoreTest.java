@@ -49,7 +49,7 @@ class FileSessionStoreTest {
     @TempDir
     Path dir;
     private final List<FileSessionStore> opened = new ArrayList<>();
-    private final Logger julLogger = Logger.getLogger("dev.portico.core.internal.FileSessions");
+    private final Logger julLogger = Logger.getLogger("dev.portico.core.internal");
     private final List<LogRecord> logged = new ArrayList<>();
     private final Handler capture = new Handler() {
         @Override
@@ -92,6 +92,13 @@ class FileSessionStoreTest {
 
     private Path index() {
         return dir.resolve("index.jsonl");
+    }
+
+    private List<String> errors() {
+        synchronized (logged) {
+            return logged.stream().filter(r -> r.getLevel().intValue() >= Level.SEVERE.intValue())
+                    .map(r -> r.getMessage() + (r.getThrown() != null ? ": " + r.getThrown() : "")).toList();
+        }
     }
 
     private List<String> warnings() {
@@ -585,6 +592,42 @@ class FileSessionStoreTest {
         FileSessionStore reopened = open();
         assertEquals(List.of("first", "second"), contents(reopened.history(MAIN, 10)));
         assertEquals(sessions + 1, reopened.count(SessionQuery.all(1000)));
+    }
+
+    @Test
+    void manyWritersOverManySessionsWhileFilesAreTrimmedAndFsynced() throws Exception {
+        FileSessionStore store = open(FileSessionStore.builder().directory(dir).fsyncInterval(Duration.ofMillis(1)));
+        int writers = 8;
+        int sessions = 1000;
+        int rounds = 5;
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> done = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                int writer = w;
+                done.add(pool.submit(() -> {
+                    for (int r = 0; r < rounds; r++) {
+                        for (int i = writer; i < sessions; i += writers) {
+                            store.append(SessionKey.of("s" + i), msg("r" + r, r));
+                        }
+                    }
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(DEADLINE_SECONDS, TimeUnit.SECONDS);
+            }
+        }
+        assertEquals(List.of(), errors(), "the background thread hit no error");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DEADLINE_SECONDS);
+        while (store.openTranscripts() > 256) {
+            assertTrue(System.nanoTime() < deadline, "still open: " + store.openTranscripts());
+            Thread.yield();
+        }
+        store.close();
+        FileSessionStore reopened = open();
+        assertEquals(sessions, reopened.count(SessionQuery.all(10)));
+        for (int i = 0; i < sessions; i += 97) {
+            assertEquals(List.of("r0", "r1", "r2", "r3", "r4"), contents(reopened.history(SessionKey.of("s" + i), 10)));
+        }
     }
 
     // ---- misuse and failures ---------------------------------------------------------------------

@@ -510,17 +510,26 @@ final class TranscriptWriter {
             long now = System.nanoTime();
             boolean batchedDue = policy == FsyncPolicy.BATCHED && firstDirtyAt.get() != 0
                     && now - firstDirtyAt.get() >= fsyncIntervalNanos;
-            if (round != null || batchedDue) {
-                runRound(round, stop);
+            try {
+                if (round != null || batchedDue) {
+                    runRound(round, stop);
+                }
+                if (!stop && store.indexDirty() && now - lastIndexWrite >= indexIntervalNanos) {
+                    writeIndex();
+                }
+                if (!stop) {
+                    trimOpenFiles();
+                }
+            } catch (RuntimeException e) {
+                // A bug, not an I/O failure (those are reported per file): the round's waiters have
+                // their error; keep the thread, or nothing would be fsynced any more.
+                LOG.log(System.Logger.Level.ERROR, "sessions: the fsync thread of " + store.directory()
+                        + " hit an unexpected error; going on", e);
             }
             if (stop) {
                 shutdown();
                 return;
             }
-            if (store.indexDirty() && now - lastIndexWrite >= indexIntervalNanos) {
-                writeIndex();
-            }
-            trimOpenFiles();
         }
     }
 
@@ -703,13 +712,19 @@ final class TranscriptWriter {
         }
         // Down to three quarters, so a stream of new sessions does not trim after every one.
         excess += MAX_IDLE_OPEN / 4;
-        List<SessionEntry> candidates = new ArrayList<>(open);
-        candidates.removeIf(dirty::contains);
-        candidates.sort(Comparator.comparingLong(e -> e.lastWrite));
-        for (SessionEntry e : candidates) {
+        // Sorted on a snapshot of the write times: they change while we sort.
+        List<Candidate> candidates = new ArrayList<>(open.size());
+        for (SessionEntry e : open) {
+            if (!dirty.contains(e)) {
+                candidates.add(new Candidate(e, e.lastWrite));
+            }
+        }
+        candidates.sort(Comparator.comparingLong(Candidate::lastWrite));
+        for (Candidate c : candidates) {
             if (excess <= 0) {
                 return;
             }
+            SessionEntry e = c.entry();
             if (e.writeLock.tryLock()) {
                 try {
                     if (!dirty.contains(e)) {
@@ -722,6 +737,8 @@ final class TranscriptWriter {
             }
         }
     }
+
+    private record Candidate(SessionEntry entry, long lastWrite) {}
 
     private static SessionStoreException failure(String what, SessionEntry e, IOException ex) {
         return new SessionStoreException("sessions: " + what + " " + e.file + " (" + reason(ex) + ")", ex);
