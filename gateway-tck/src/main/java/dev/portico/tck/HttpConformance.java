@@ -70,6 +70,21 @@ public abstract class HttpConformance extends TransportConformanceBase {
     }
 
     /**
+     * The security headers the gateway sets reach the client, on answers and on refusals.
+     *
+     * @throws Exception when the exchange with the server fails
+     */
+    @Test
+    public void securityHeadersArrive() throws Exception {
+        TckServer server = startGateway();
+        for (Reply reply : List.of(get(server, "/health"), get(server, "/api/sessions"))) {
+            assertEquals("nosniff", reply.header("X-Content-Type-Options").orElse(""), () -> reply.toString());
+            assertEquals("DENY", reply.header("X-Frame-Options").orElse(""), () -> reply.toString());
+            assertEquals("no-referrer", reply.header("Referrer-Policy").orElse(""), () -> reply.toString());
+        }
+    }
+
+    /**
      * An unknown path is 404 in the JSON error envelope, not a server-specific error page.
      *
      * @throws Exception when the exchange with the server fails

@@ -89,8 +89,22 @@ public record HttpResponse(int status, Headers headers, ResponseBody body) {
      * @return a 500 response without any internal detail
      */
     public static HttpResponse internalError() {
-        return of(500, Headers.builder().set("Content-Type", "application/json").build(),
+        return of(500, withSecurityHeaders(Headers.builder().set("Content-Type", "application/json")).build(),
                 INTERNAL_ERROR_BODY.clone());
+    }
+
+    /**
+     * Adds the headers every Portico response carries, so a browser never sniffs a JSON body into
+     * something else, frames a response, or leaks the URL in a referrer: {@code X-Content-Type-Options:
+     * nosniff}, {@code X-Frame-Options: DENY}, {@code Referrer-Policy: no-referrer}.
+     *
+     * @param headers the headers being built
+     * @return the same builder
+     */
+    public static Headers.Builder withSecurityHeaders(Headers.Builder headers) {
+        return headers.set("X-Content-Type-Options", "nosniff")
+                .set("X-Frame-Options", "DENY")
+                .set("Referrer-Policy", "no-referrer");
     }
 
     /**

@@ -6,7 +6,6 @@ import dev.portico.api.agent.AgentEvent;
 import dev.portico.api.auth.Scope;
 import dev.portico.api.session.SessionKey;
 import dev.portico.api.session.SessionStore;
-import dev.portico.api.transport.Headers;
 import dev.portico.api.transport.HttpResponse;
 import dev.portico.api.transport.SseEvent;
 import dev.portico.api.transport.SseSink;
@@ -42,19 +41,15 @@ final class ApiRoutes {
 
     List<Route> routes() {
         return List.of(
-                http("GET", "/health", null, this::health),
-                http("GET", "/healthz", null, ctx -> Responses.ok(new Wire.Probe(true, "alive"))),
-                http("GET", "/ready", null, this::ready),
-                http("POST", "/api/agent", Scope.CHAT, this::agent),
-                http("POST", "/api/agent/wait", Scope.CHAT, this::agentWait),
-                http("POST", "/api/agent/abort", Scope.CHAT, this::agentAbort),
-                http("POST", "/api/chat", Scope.CHAT, this::chat),
-                http("GET", "/api/chat/history", Scope.OPERATOR_READ, this::history),
-                new Route(Route.WS, "/api/chat/live", Optional.of(Scope.CHAT), null, ctx -> new ChatLive()));
-    }
-
-    static Route http(String method, String pattern, Scope scope, Route.HttpHandler handler) {
-        return new Route(method, pattern, Optional.ofNullable(scope), handler, null);
+                Route.open("GET", "/health", this::health),
+                Route.open("GET", "/healthz", ctx -> Responses.ok(new Wire.Probe(true, "alive"))),
+                Route.open("GET", "/ready", this::ready),
+                Route.http("POST", "/api/agent", Scope.CHAT, this::agent),
+                Route.http("POST", "/api/agent/wait", Scope.CHAT, this::agentWait),
+                Route.http("POST", "/api/agent/abort", Scope.CHAT, this::agentAbort),
+                Route.http("POST", "/api/chat", Scope.CHAT, this::chat),
+                Route.http("GET", "/api/chat/history", Scope.OPERATOR_READ, this::history),
+                Route.ws("/api/chat/live", Scope.CHAT, ctx -> new ChatLive()));
     }
 
     private HttpResponse health(RequestContext ctx) {
@@ -84,7 +79,7 @@ final class ApiRoutes {
         SessionKey session = agentSession(body);
         if (ctx.request().headers().first("Accept").map(a -> a.contains("text/event-stream")).orElse(false)) {
             Run run = conversations.start(session, message);
-            return HttpResponse.sse(Headers.empty(), sink -> streamRun(run, sink));
+            return HttpResponse.sse(Responses.STREAM, sink -> streamRun(run, sink));
         }
         Run run = conversations.run(session, message);
         AgentEvent.Completed done = awaitReply(run);

@@ -4,7 +4,6 @@ import dev.portico.api.ErrorCode;
 import dev.portico.api.GatewayException;
 import dev.portico.api.auth.Scope;
 import dev.portico.api.event.GatewayEvent;
-import dev.portico.api.transport.Headers;
 import dev.portico.api.transport.HttpResponse;
 import dev.portico.api.transport.SseEvent;
 import dev.portico.api.transport.SseSink;
@@ -31,8 +30,8 @@ final class EventRoutes {
 
     List<Route> routes() {
         return List.of(
-                ApiRoutes.http("GET", "/api/events", Scope.OPERATOR_READ, this::sse),
-                new Route(Route.WS, "/api/events/live", Optional.of(Scope.OPERATOR_READ), null, ctx -> live()));
+                Route.http("GET", "/api/events", Scope.OPERATOR_READ, this::sse),
+                Route.ws("/api/events/live", Scope.OPERATOR_READ, ctx -> live()));
     }
 
     private void admit() {
@@ -58,7 +57,7 @@ final class EventRoutes {
             connections.release();
             throw e;
         }
-        return HttpResponse.sse(Headers.empty(), sink -> {
+        return HttpResponse.sse(Responses.STREAM, sink -> {
             try (sub) {
                 stream(sub, sink);
             } finally {

@@ -19,8 +19,8 @@ final class ModelRoutes {
 
     List<Route> routes() {
         return List.of(
-                ApiRoutes.http("GET", "/api/providers", Scope.OPERATOR_READ, ctx -> Responses.ok(providers())),
-                ApiRoutes.http("GET", "/api/models", Scope.OPERATOR_READ, ctx -> Responses.ok(models())));
+                Route.http("GET", "/api/providers", Scope.OPERATOR_READ, ctx -> Responses.ok(providers())),
+                Route.http("GET", "/api/models", Scope.OPERATOR_READ, ctx -> Responses.ok(models())));
     }
 
     private Providers providers() {

@@ -7,7 +7,10 @@ import dev.portico.api.transport.HttpResponse;
 
 /** Builds the JSON responses of the API. */
 public final class Responses {
-    private static final Headers JSON = Headers.builder().set("Content-Type", "application/json").build();
+    private static final Headers JSON = HttpResponse.withSecurityHeaders(Headers.builder())
+            .set("Content-Type", "application/json").build();
+    /** The headers of an event stream (the transport adds the SSE ones). */
+    static final Headers STREAM = HttpResponse.withSecurityHeaders(Headers.builder()).build();
 
     private Responses() {}
 

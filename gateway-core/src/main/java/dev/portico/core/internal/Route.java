@@ -10,8 +10,9 @@ import java.util.Optional;
 
 /**
  * One entry of the route table: a method, a path pattern ({@code /api/sessions/:key}), the scope it
- * needs (empty = public) and what answers it: an HTTP handler or, for {@code WS} routes, a WebSocket
- * listener factory.
+ * needs and what answers it: an HTTP handler or, for {@code WS} routes, a WebSocket listener
+ * factory. Every route says what it needs: {@link #http} and {@link #ws} take a scope, which may not
+ * be null, and a route anyone may call is made with {@link #open}, by name.
  *
  * @param method {@code GET}, {@code POST}, … or {@code WS}
  * @param pattern the path pattern; {@code :name} segments are parameters
@@ -23,6 +24,43 @@ public record Route(String method, String pattern, Optional<Scope> scope, HttpHa
 
     /** The method name of WebSocket routes in the table. */
     public static final String WS = "WS";
+
+    /**
+     * An HTTP route that needs a scope.
+     *
+     * @param method the method
+     * @param pattern the path pattern
+     * @param scope the scope a caller must hold
+     * @param handler the handler
+     * @return the route
+     */
+    public static Route http(String method, String pattern, Scope scope, HttpHandler handler) {
+        return new Route(method, pattern, Optional.of(Objects.requireNonNull(scope, "scope")), handler, null);
+    }
+
+    /**
+     * A WebSocket route that needs a scope; the upgrade is authorised before it is accepted.
+     *
+     * @param pattern the path pattern
+     * @param scope the scope a caller must hold
+     * @param handler the listener factory
+     * @return the route
+     */
+    public static Route ws(String pattern, Scope scope, WsHandler handler) {
+        return new Route(WS, pattern, Optional.of(Objects.requireNonNull(scope, "scope")), null, handler);
+    }
+
+    /**
+     * An HTTP route anyone may call, without a credential (probes).
+     *
+     * @param method the method
+     * @param pattern the path pattern
+     * @param handler the handler
+     * @return the route
+     */
+    public static Route open(String method, String pattern, HttpHandler handler) {
+        return new Route(method, pattern, Optional.empty(), handler, null);
+    }
 
     /** Answers an HTTP request. */
     @FunctionalInterface

@@ -37,11 +37,11 @@ final class SessionRoutes {
 
     List<Route> routes() {
         return List.of(
-                ApiRoutes.http("POST", "/api/sessions", Scope.CHAT, this::create),
-                ApiRoutes.http("GET", "/api/sessions", Scope.OPERATOR_READ, this::list),
-                ApiRoutes.http("GET", "/api/sessions/:key", Scope.OPERATOR_READ, this::detail),
-                ApiRoutes.http("GET", "/api/sessions/:key/history", Scope.OPERATOR_READ, this::history),
-                ApiRoutes.http("DELETE", "/api/sessions/:key", Scope.OPERATOR_WRITE, this::delete));
+                Route.http("POST", "/api/sessions", Scope.CHAT, this::create),
+                Route.http("GET", "/api/sessions", Scope.OPERATOR_READ, this::list),
+                Route.http("GET", "/api/sessions/:key", Scope.OPERATOR_READ, this::detail),
+                Route.http("GET", "/api/sessions/:key/history", Scope.OPERATOR_READ, this::history),
+                Route.http("DELETE", "/api/sessions/:key", Scope.OPERATOR_WRITE, this::delete));
     }
 
     /**

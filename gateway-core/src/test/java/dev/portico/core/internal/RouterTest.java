@@ -6,17 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import dev.portico.api.transport.HttpResponse;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import dev.portico.api.auth.Scope;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class RouterTest {
     static final Route.HttpHandler OK = ctx -> HttpResponse.text(200, "text/plain", "ok");
     final Router router = new Router(List.of(
-            new Route("GET", "/api/sessions", Optional.empty(), OK, null),
-            new Route("GET", "/api/sessions/:key", Optional.empty(), OK, null),
-            new Route("DELETE", "/api/sessions/:key", Optional.empty(), OK, null),
-            new Route(Route.WS, "/api/chat/live", Optional.empty(), null, ctx -> null)));
+            Route.open("GET", "/api/sessions", OK),
+            Route.open("GET", "/api/sessions/:key", OK),
+            Route.open("DELETE", "/api/sessions/:key", OK),
+            Route.ws("/api/chat/live", Scope.CHAT, ctx -> null)));
 
     @Test
     void parametersAreDecodedAndPlusStaysPlus() {

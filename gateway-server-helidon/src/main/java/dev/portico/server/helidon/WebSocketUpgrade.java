@@ -111,9 +111,10 @@ final class WebSocketUpgrade implements Http1Upgrader {
     static HttpResponse handshakeFailure(HttpRequest request) {
         Optional<String> version = request.headers().first("Sec-WebSocket-Version");
         if (version.isPresent() && !VERSION.equals(version.get().trim())) {
-            return HttpResponse.of(426, Headers.builder().set("Sec-WebSocket-Version", VERSION).build(), new byte[0]);
+            return HttpResponse.of(426, HttpResponse.withSecurityHeaders(Headers.builder())
+                    .set("Sec-WebSocket-Version", VERSION).build(), new byte[0]);
         }
-        return HttpResponse.of(400, Headers.empty(), new byte[0]);
+        return HttpResponse.of(400, HttpResponse.withSecurityHeaders(Headers.builder()).build(), new byte[0]);
     }
 
     /** Whether a comma-separated header names {@code token} (lower case), in any case. */
