@@ -4,49 +4,85 @@ import dev.portico.api.auth.AuthResult;
 import dev.portico.api.auth.Authenticator;
 import dev.portico.api.auth.Principal;
 import dev.portico.api.auth.Role;
+import dev.portico.api.auth.Scope;
 import dev.portico.api.transport.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * Authenticates requests against one token, presented as {@code Authorization: Bearer <token>} or
- * {@code X-Api-Key: <token>}. A valid token is an operator with every scope.
+ * Authenticates requests against a set of {@link Credential}s, presented as
+ * {@code Authorization: Bearer <token>} or {@code X-Api-Key: <token>}.
  *
- * <p>The token is kept only as its SHA-256 digest, and a presented credential is compared by digest
- * with {@link MessageDigest#isEqual}, so the comparison takes the same time whatever the input's
- * length or content.
+ * <p>Secrets are kept only as SHA-256 digests. A presented credential is hashed and compared with
+ * every credential's digest by {@link MessageDigest#isEqual} — all of them, without stopping at a
+ * match — so the time taken depends neither on the input's length or content nor on which
+ * credential matched.
+ *
+ * <p>A client may narrow what its credential grants, never widen it: a request carrying
+ * {@value #NARROW_HEADER}{@code : operator.read} gets only those of the listed scopes its
+ * credential holds (unknown names are ignored).
  *
  * <pre>{@code
  * Authenticator auth = TokenAuthenticator.of(Tokens.loadOrCreate(stateDir.resolve("token")));
+ * Authenticator several = TokenAuthenticator.of(List.of(
+ *         Credential.token("ops", opsToken, Role.OPERATOR),
+ *         Credential.token("dashboard", "sha256:9f86d0…", Role.VIEWER)));
  * }</pre>
  */
 public final class TokenAuthenticator implements Authenticator {
+    /** The request header that narrows a credential's scopes: comma-separated scope names. */
+    public static final String NARROW_HEADER = "X-Portico-Scopes";
     private static final String BEARER = "bearer ";
-    private static final MessageDigest SHA256 = newSha256();
 
-    private final byte[] digest;
-    private final Principal principal;
+    private final List<Credential> credentials;
 
-    private TokenAuthenticator(String token, Principal principal) {
-        Objects.requireNonNull(token, "token");
-        if (token.isBlank()) {
-            throw new IllegalArgumentException("token: must not be blank");
+    private TokenAuthenticator(List<Credential> credentials) {
+        if (credentials.isEmpty()) {
+            throw new IllegalArgumentException("credentials: none (expected: at least one)");
         }
-        this.digest = sha256(token);
-        this.principal = Objects.requireNonNull(principal, "principal");
+        Set<String> labels = new HashSet<>();
+        for (Credential c : credentials) {
+            if (!labels.add(c.label())) {
+                throw new IllegalArgumentException("credentials: the label " + c.label() + " is used twice");
+            }
+        }
+        this.credentials = List.copyOf(credentials);
     }
 
     /**
      * An authenticator for one token that grants the {@link Role#OPERATOR} role.
      *
-     * @param token the token; not blank
+     * @param token the token: at least {@value Credential#MIN_TOKEN_LENGTH} characters and not a
+     *     placeholder, or {@code sha256:<hex>} of it
      * @return the authenticator
+     * @throws IllegalArgumentException when the token is weak
      */
     public static TokenAuthenticator of(String token) {
-        return new TokenAuthenticator(token, Principal.of("token", Role.OPERATOR));
+        return of(List.of(Credential.token("token", token, Role.OPERATOR)));
+    }
+
+    /**
+     * An authenticator for several credentials, each with its label and scopes.
+     *
+     * @param credentials the credentials; labels distinct
+     * @return the authenticator
+     */
+    public static TokenAuthenticator of(List<Credential> credentials) {
+        return new TokenAuthenticator(Objects.requireNonNull(credentials, "credentials"));
+    }
+
+    /**
+     * The credentials accepted.
+     *
+     * @return an unmodifiable list
+     */
+    public List<Credential> credentials() {
+        return credentials;
     }
 
     @Override
@@ -55,10 +91,30 @@ public final class TokenAuthenticator implements Authenticator {
         if (presented.isEmpty()) {
             return new AuthResult.Missing();
         }
-        if (MessageDigest.isEqual(digest, sha256(presented.get()))) {
-            return new AuthResult.Authenticated(principal);
+        byte[] digest = Credential.sha256(presented.get());
+        Credential found = null;
+        for (Credential c : credentials) {
+            if (c.matches(digest) && found == null) {
+                found = c;
+            }
         }
-        return new AuthResult.Rejected("token does not match");
+        if (found == null) {
+            return new AuthResult.Rejected("token does not match");
+        }
+        return new AuthResult.Authenticated(narrow(found.principal(), request));
+    }
+
+    /** The principal with only the scopes the request asks for, when it asks. */
+    private static Principal narrow(Principal principal, HttpRequest request) {
+        Optional<String> asked = request.headers().first(NARROW_HEADER);
+        if (asked.isEmpty()) {
+            return principal;
+        }
+        EnumSet<Scope> scopes = EnumSet.noneOf(Scope.class);
+        for (String name : asked.get().split(",")) {
+            Scope.fromWire(name.strip()).filter(principal::has).ifPresent(scopes::add);
+        }
+        return new Principal(principal.id(), principal.role(), scopes);
     }
 
     /**
@@ -80,22 +136,5 @@ public final class TokenAuthenticator implements Authenticator {
             }
         }
         return request.headers().first("X-Api-Key").map(String::trim).filter(v -> !v.isEmpty());
-    }
-
-    private static byte[] sha256(String value) {
-        try {
-            // Cloning a prototype skips the provider look-up of MessageDigest.getInstance.
-            return ((MessageDigest) SHA256.clone()).digest(value.getBytes(StandardCharsets.UTF_8));
-        } catch (CloneNotSupportedException e) {
-            return newSha256().digest(value.getBytes(StandardCharsets.UTF_8));
-        }
-    }
-
-    private static MessageDigest newSha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JDK", e);
-        }
     }
 }

@@ -1,5 +1,8 @@
 package dev.portico.cli;
 
+import dev.portico.api.auth.Role;
+import dev.portico.api.auth.Scope;
+import dev.portico.auth.Credential;
 import dev.portico.core.FsyncPolicy;
 import jakarta.json.Json;
 import jakarta.json.JsonNumber;
@@ -39,7 +42,7 @@ import java.util.regex.Pattern;
  * @param host {@code gateway.host}
  * @param port {@code gateway.port}
  * @param server {@code gateway.server}
- * @param token {@code gateway.auth.token}
+ * @param auth {@code gateway.auth}
  * @param sessionsFsync {@code gateway.sessions.fsync}: {@code always}, {@code batched} or {@code never}
  * @param sessionsFsyncIntervalMs {@code gateway.sessions.fsyncIntervalMs}: the longest a written
  *     message waits for its fsync under {@code batched}
@@ -51,7 +54,7 @@ record ConfigFile(
         Optional<String> host,
         OptionalInt port,
         Optional<String> server,
-        Optional<String> token,
+        Auth auth,
         Optional<FsyncPolicy> sessionsFsync,
         OptionalLong sessionsFsyncIntervalMs,
         Limits limits,
@@ -92,9 +95,23 @@ record ConfigFile(
                 OptionalInt.empty(), OptionalLong.empty(), OptionalLong.empty(), OptionalInt.empty());
     }
 
+    /**
+     * {@code gateway.auth}.
+     *
+     * @param mode {@code mode}: {@code token}, {@code password} or {@code none}
+     * @param token {@code token}: the operator token (or {@code ${ENV}}, or {@code sha256:<hex>})
+     * @param password {@code password} (or {@code ${ENV}})
+     * @param allowQueryToken {@code allowQueryToken}: accept {@code ?token=} on streaming routes
+     * @param credentials {@code credentials}: named tokens, each with a {@code role} or {@code scopes}
+     */
+    record Auth(Optional<String> mode, Optional<String> token, Optional<String> password, boolean allowQueryToken,
+            List<Credential> credentials) {
+        static final Auth NONE = new Auth(Optional.empty(), Optional.empty(), Optional.empty(), false, List.of());
+    }
+
     /** A config with nothing set. */
     static final ConfigFile EMPTY = new ConfigFile(Optional.empty(), OptionalInt.empty(), Optional.empty(),
-            Optional.empty(), Optional.empty(), OptionalLong.empty(), Limits.NONE, Map.of(), AgentDefaults.NONE);
+            Auth.NONE, Optional.empty(), OptionalLong.empty(), Limits.NONE, Map.of(), AgentDefaults.NONE);
 
     /** {@code ${NAME}}: the value of an environment variable. */
     private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
@@ -211,7 +228,7 @@ record ConfigFile(
                 f.string(gateway, "host", "gateway.host"),
                 f.integer(gateway, "port", "gateway.port", 0, 65535),
                 f.string(gateway, "server", "gateway.server"),
-                f.string(auth, "token", "gateway.auth.token"),
+                auth(f, auth, env),
                 fsync(f, sessions),
                 f.longValue(sessions, "gateway.sessions", 1, 10_000, "fsyncIntervalMs", "fsync_interval_ms"),
                 limitValues, providers, agentDefaults(f, root, providers));
@@ -219,6 +236,78 @@ record ConfigFile(
             throw new Invalid(file + ":\n  " + String.join("\n  ", f.errors));
         }
         return config;
+    }
+
+    private static Auth auth(Fields f, JsonObject auth, Function<String, String> env) {
+        Optional<String> mode = f.string(auth, "mode", "gateway.auth.mode");
+        mode.filter(m -> !List.of("token", "password", "none").contains(m))
+                .ifPresent(m -> f.errors.add("gateway.auth.mode: " + m + " (expected: token, password or none)"));
+        Optional<String> token = f.string(auth, "token", "gateway.auth.token")
+                .flatMap(t -> f.resolve(t, "gateway.auth.token", env));
+        Optional<String> password = f.string(auth, "password", "gateway.auth.password")
+                .flatMap(p -> f.resolve(p, "gateway.auth.password", env));
+        boolean query = f.bool(auth, "allowQueryToken", "gateway.auth.allowQueryToken").orElse(false);
+        List<Credential> credentials = new ArrayList<>();
+        JsonValue list = auth.get("credentials");
+        if (list != null && list.getValueType() != JsonValue.ValueType.NULL) {
+            if (list.getValueType() != JsonValue.ValueType.ARRAY) {
+                f.errors.add("gateway.auth.credentials: expected a list of {label, token, role or scopes}");
+            } else {
+                for (int i = 0; i < list.asJsonArray().size(); i++) {
+                    credential(f, list.asJsonArray().get(i), "gateway.auth.credentials[" + i + "]", env)
+                            .ifPresent(credentials::add);
+                }
+            }
+        }
+        return new Auth(mode, token, password, query, credentials);
+    }
+
+    private static Optional<Credential> credential(Fields f, JsonValue v, String path, Function<String, String> env) {
+        if (v.getValueType() != JsonValue.ValueType.OBJECT) {
+            f.errors.add(path + ": expected an object {label, token, role or scopes}");
+            return Optional.empty();
+        }
+        JsonObject o = v.asJsonObject();
+        Optional<String> label = f.string(o, "label", path + ".label");
+        Optional<String> token = f.string(o, "token", path + ".token").flatMap(t -> f.resolve(t, path + ".token", env));
+        Optional<String> role = f.string(o, "role", path + ".role");
+        List<String> scopes = f.strings(o, "scopes", path + ".scopes");
+        if (label.isEmpty()) {
+            f.errors.add(path + ".label: required");
+        }
+        if (token.isEmpty() && !o.containsKey("token")) {
+            f.errors.add(path + ".token: required");
+        }
+        if (role.isPresent() == !scopes.isEmpty()) {
+            f.errors.add(path + ": set role (operator, viewer or chat) or scopes, one of them");
+            return Optional.empty();
+        }
+        if (label.isEmpty() || token.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            if (role.isPresent()) {
+                Optional<Role> r = java.util.Arrays.stream(Role.values()).filter(x -> x.wireName().equals(role.get())).findFirst();
+                if (r.isEmpty()) {
+                    f.errors.add(path + ".role: " + role.get() + " (expected: operator, viewer or chat)");
+                    return Optional.empty();
+                }
+                return Optional.of(Credential.token(label.get(), token.get(), r.get()));
+            }
+            java.util.EnumSet<Scope> set = java.util.EnumSet.noneOf(Scope.class);
+            for (String s : scopes) {
+                Optional<Scope> scope = Scope.fromWire(s);
+                if (scope.isEmpty()) {
+                    f.errors.add(path + ".scopes: " + s + " (expected: operator.read, operator.write, operator.admin or chat)");
+                    return Optional.empty();
+                }
+                set.add(scope.get());
+            }
+            return Optional.of(Credential.token(label.get(), token.get(), Role.CHAT, set));
+        } catch (IllegalArgumentException e) {
+            f.errors.add(path + ".token: " + e.getMessage().substring(e.getMessage().indexOf(':') + 2));
+            return Optional.empty();
+        }
     }
 
     private static Map<String, Provider> providers(Fields f, JsonObject section, Function<String, String> env) {
@@ -382,6 +471,18 @@ record ConfigFile(
 
         private static String plain(double d) {
             return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+        }
+
+        Optional<Boolean> bool(JsonObject parent, String name, String path) {
+            JsonValue v = parent.get(name);
+            if (v == null || v.getValueType() == JsonValue.ValueType.NULL) {
+                return Optional.empty();
+            }
+            if (v.getValueType() == JsonValue.ValueType.TRUE || v.getValueType() == JsonValue.ValueType.FALSE) {
+                return Optional.of(v.getValueType() == JsonValue.ValueType.TRUE);
+            }
+            errors.add(path + ": expected true or false");
+            return Optional.empty();
         }
 
         List<String> strings(JsonObject parent, String name, String path) {

@@ -124,18 +124,50 @@ final class GatewayCommand implements Callable<Integer> {
             file.limits().runQueueTimeoutSeconds().ifPresent(s -> builder.runQueueTimeout(Duration.ofSeconds(s)));
             file.limits().runGraceSeconds().ifPresent(s -> builder.runGrace(Duration.ofSeconds(s)));
             file.limits().maxEventStreams().ifPresent(builder::maxEventStreams);
-            if (token != null) {
-                apiToken = token;
-                tokenSource = "from --token";
-            } else if (file.token().isPresent()) {
-                apiToken = file.token().get();
-                tokenSource = "from " + configFile;
-            } else {
-                Path tokenFile = state.resolve("token");
-                apiToken = Tokens.loadOrCreate(tokenFile);
-                tokenSource = "stored in " + tokenFile;
+            ConfigFile.Auth auth = file.auth();
+            Optional<String> envToken = Optional.ofNullable(env.apply("PORTICO_GATEWAY_TOKEN")).filter(t -> !t.isBlank());
+            Optional<String> password = Optional.ofNullable(env.apply("PORTICO_GATEWAY_PASSWORD"))
+                    .or(auth::password);
+            boolean tokenGiven = token != null || envToken.isPresent() || auth.token().isPresent();
+            String mode = Optional.ofNullable(env.apply("PORTICO_GATEWAY_AUTH_MODE")).filter(m -> !m.isBlank())
+                    .or(auth::mode).orElse(password.isPresent() && !tokenGiven ? "password" : "token");
+            if (tokenGiven && password.isPresent()) {
+                throw new IllegalArgumentException("gateway.auth: a token and a password are both set (expected: one; "
+                        + "gateway.auth.mode picks which)");
             }
-            builder.token(apiToken);
+            builder.allowQueryToken(auth.allowQueryToken());
+            switch (mode) {
+                case "none" -> {
+                    builder.noAuth();
+                    apiToken = null;
+                    tokenSource = "auth mode none: every caller is an operator";
+                }
+                case "password" -> {
+                    builder.password(password.orElseThrow(() -> new IllegalArgumentException(
+                            "gateway.auth.mode password: no password (expected: gateway.auth.password or PORTICO_GATEWAY_PASSWORD)")));
+                    apiToken = null;
+                    tokenSource = "auth mode password";
+                }
+                case "token" -> {
+                    if (token != null) {
+                        apiToken = token;
+                        tokenSource = "from --token";
+                    } else if (envToken.isPresent()) {
+                        apiToken = envToken.get();
+                        tokenSource = "from PORTICO_GATEWAY_TOKEN";
+                    } else if (auth.token().isPresent()) {
+                        apiToken = auth.token().get();
+                        tokenSource = "from " + configFile;
+                    } else {
+                        Path tokenFile = state.resolve("token");
+                        apiToken = Tokens.loadOrCreate(tokenFile);
+                        tokenSource = "stored in " + tokenFile;
+                    }
+                    builder.token(apiToken).credentials(auth.credentials());
+                }
+                default -> throw new IllegalArgumentException("PORTICO_GATEWAY_AUTH_MODE: " + mode
+                        + " (expected: token, password or none)");
+            }
         } catch (IllegalArgumentException e) {
             err.println("error: " + e.getMessage());
             return USAGE;
@@ -157,10 +189,21 @@ final class GatewayCommand implements Callable<Integer> {
             return FAILED;
         }
         builder.sessionStore(store);
-        Gateway gateway = builder.build();
+        Gateway gateway;
+        try {
+            gateway = builder.build();
+        } catch (IllegalArgumentException e) {
+            store.close();
+            err.println("error: " + e.getMessage());
+            return USAGE;
+        }
         RunningGateway run;
         try {
             run = gateway.start(transport, options);
+        } catch (IllegalStateException e) {
+            store.close();
+            err.println("error: " + e.getMessage());
+            return USAGE;
         } catch (TransportException e) {
             store.close();
             err.println("error: cannot listen on " + options.host() + ":" + options.port() + ": " + reason(e)
@@ -170,7 +213,8 @@ final class GatewayCommand implements Callable<Integer> {
         running = run;
         String url = "http://" + hostForUrl(options.host()) + ":" + run.port();
         out.println("Portico " + gateway.version() + " is serving on " + url + " (" + transport.name() + ")");
-        out.println("  token: " + Tokens.mask(apiToken) + " (" + tokenSource + ")");
+        out.println("  auth: " + (apiToken != null ? "token " + Tokens.mask(apiToken) + " (" + tokenSource + ")" : tokenSource)
+                + (file.auth().credentials().isEmpty() ? "" : ", plus " + file.auth().credentials().size() + " named credentials"));
         out.println("  sessions: " + sessionsDir + " (" + store.count(new SessionQuery(Optional.empty(), true, 0, 1)) + " stored)");
         out.println("  agent: " + modelAgent.map(GatewayCommand::describe)
                 .orElse("echo (no model provider configured; see --provider-url and --model)"));

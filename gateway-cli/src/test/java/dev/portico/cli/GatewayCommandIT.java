@@ -183,6 +183,69 @@ class GatewayCommandIT {
     }
 
     @Test
+    void unsafeAuthSettingsRefuseToStartNamingTheProblem() throws Exception {
+        String[][] cases = {
+            {"{\"gateway\": {\"auth\": {\"token\": \"changeme\"}}}", "token: a placeholder value"},
+            {"{\"gateway\": {\"auth\": {\"token\": \"too-short\"}}}", "token: 9 characters (expected: at least 16"},
+            {"{\"gateway\": {\"host\": \"0.0.0.0\", \"auth\": {\"mode\": \"none\"}}}", "auth mode none on 0.0.0.0: refused"},
+            {"{\"gateway\": {\"auth\": {\"token\": \"a-real-token-0123456789\", \"password\": \"pw\"}}}",
+                "a token and a password are both set"},
+            {"{\"gateway\": {\"auth\": {\"mode\": \"password\"}}}", "gateway.auth.mode password: no password"},
+            {"{\"gateway\": {\"auth\": {\"mode\": \"password\", \"password\": \"\"}}}",
+                "gateway.auth.password: expected a non-empty string"},
+            {"{\"gateway\": {\"auth\": {\"mode\": \"open\"}}}", "gateway.auth.mode: open (expected: token, password or none)"},
+            {"{\"gateway\": {\"auth\": {\"credentials\": [{\"label\": \"x\", \"token\": \"secret\", \"role\": \"viewer\"}]}}}",
+                "gateway.auth.credentials[0].token: a placeholder value"},
+        };
+        for (String[] c : cases) {
+            Path config = state.resolve("auth.json");
+            Files.writeString(config, c[0]);
+            err.getBuffer().setLength(0);
+            int exit = cli().execute("gateway", "--port", "0", "--config", config.toString(), "--state-dir", state.toString());
+            assertEquals(GatewayCommand.USAGE, exit, c[0] + ": " + err);
+            assertTrue(err.toString().contains(c[1]), c[0] + ": " + err);
+            assertFalse(err.toString().contains("changeme") || err.toString().contains("too-short"), "no secret in: " + err);
+        }
+        assertEquals(GatewayCommand.USAGE, cli().execute("gateway", "--token", "short", "--state-dir", state.toString()));
+    }
+
+    @Test
+    void theEnvironmentPicksPasswordModeAndNamedCredentialsGetTheirRoles() throws Exception {
+        Files.writeString(state.resolve("config.json"), """
+                {"gateway": {"auth": {"credentials": [
+                  {"label": "dashboard", "token": "viewer-token-0123456789", "role": "viewer"}]}}}
+                """);
+        HttpClient client = HttpClient.newHttpClient();
+        GatewayCommand cmd = startWith(Map.of("PORTICO_GATEWAY_AUTH_MODE", "password",
+                "PORTICO_GATEWAY_PASSWORD", "correct horse battery"), "gateway", "--port", "0", "--state-dir", state.toString());
+        try {
+            URI validate = URI.create("http://127.0.0.1:" + cmd.running.port() + "/api/token/validate");
+            HttpResponse<String> ok = client.send(HttpRequest.newBuilder(validate).header("Authorization", "Bearer correct horse battery")
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, ok.statusCode(), ok.body());
+            assertTrue(ok.body().contains("\"label\":\"password\""), ok.body());
+            assertTrue(out.toString().contains("auth: auth mode password"), out.toString());
+            assertFalse(out.toString().contains("correct horse"), "the password is never printed");
+        } finally {
+            stop(cmd);
+        }
+        out.getBuffer().setLength(0);
+        cmd = startWith(Map.of(), "gateway", "--port", "0", "--state-dir", state.toString(), "--token", "operator-token-0123456789");
+        try {
+            URI sessions = URI.create("http://127.0.0.1:" + cmd.running.port() + "/api/sessions/main");
+            assertEquals(404, client.send(HttpRequest.newBuilder(sessions).header("Authorization", "Bearer viewer-token-0123456789")
+                    .build(), HttpResponse.BodyHandlers.ofString()).statusCode(), "the viewer may read");
+            HttpResponse<String> delete = client.send(HttpRequest.newBuilder(sessions).header("Authorization",
+                    "Bearer viewer-token-0123456789").DELETE().build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(403, delete.statusCode(), delete.body());
+            assertTrue(delete.body().contains("operator.write"), delete.body());
+            assertTrue(out.toString().contains("plus 1 named credentials"), out.toString());
+        } finally {
+            stop(cmd);
+        }
+    }
+
+    @Test
     void anUnknownServerIsAUsageError() {
         int exit = cli().execute("gateway", "--server", "tomcat", "--state-dir", state.toString());
         assertEquals(GatewayCommand.USAGE, exit);

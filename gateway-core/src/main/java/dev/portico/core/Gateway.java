@@ -9,7 +9,7 @@ import java.util.Optional;
  * The Portico gateway: the routes of the Portico API over any {@link Transport}.
  *
  * <pre>{@code
- * Gateway gateway = Gateway.builder().token("s3cret").build();
+ * Gateway gateway = Gateway.builder().token(System.getenv("PORTICO_GATEWAY_TOKEN")).build();
  * RunningGateway running = gateway.start(new HelidonTransport(), TransportOptions.ofDefaults());
  * }</pre>
  *

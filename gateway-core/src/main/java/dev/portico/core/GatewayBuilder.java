@@ -4,6 +4,7 @@ import dev.portico.api.agent.Agent;
 import dev.portico.api.auth.Authenticator;
 import dev.portico.api.event.GatewayEventListener;
 import dev.portico.api.session.SessionStore;
+import dev.portico.auth.Credential;
 import dev.portico.core.internal.DefaultGateway;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,6 +29,10 @@ public final class GatewayBuilder {
     private SessionStore sessionStore;
     private Authenticator authenticator;
     private String token;
+    private String password;
+    private List<Credential> credentials = List.of();
+    private boolean noAuth;
+    private boolean allowQueryToken;
     private Clock clock = Clock.systemUTC();
     private long maxBodyBytes = 1024 * 1024;
     private Duration runTimeout = Duration.ofMinutes(10);
@@ -75,13 +80,63 @@ public final class GatewayBuilder {
     }
 
     /**
-     * Authenticates with one token, accepted as {@code Authorization: Bearer} or {@code X-Api-Key}.
+     * Authenticates with one operator token, accepted as {@code Authorization: Bearer} or
+     * {@code X-Api-Key}. Without any credential set, a random token is generated
+     * ({@link Gateway#generatedToken()}).
      *
-     * @param token the token, at least 16 characters
+     * @param token the token: at least 16 characters and not a placeholder such as
+     *     {@code changeme} (checked by {@link #build()}), or {@code sha256:<hex>} of it
      * @return this builder
      */
     public GatewayBuilder token(String token) {
         this.token = Objects.requireNonNull(token, "token");
+        return this;
+    }
+
+    /**
+     * Adds named credentials, each with its role or scopes; they may be combined with
+     * {@link #token(String)}.
+     *
+     * @param credentials the credentials
+     * @return this builder
+     */
+    public GatewayBuilder credentials(List<Credential> credentials) {
+        this.credentials = List.copyOf(credentials);
+        return this;
+    }
+
+    /**
+     * Authenticates with a password ({@code auth.mode: password}), presented like a token; the
+     * caller is an operator. Not together with a token.
+     *
+     * @param password the password, not empty (checked by {@link #build()})
+     * @return this builder
+     */
+    public GatewayBuilder password(String password) {
+        this.password = Objects.requireNonNull(password, "password");
+        return this;
+    }
+
+    /**
+     * Turns authentication off ({@code auth.mode: none}): every caller is an operator. For local
+     * development only: {@link Gateway#start} refuses to bind anything but a loopback address.
+     *
+     * @return this builder
+     */
+    public GatewayBuilder noAuth() {
+        this.noAuth = true;
+        return this;
+    }
+
+    /**
+     * Accepts {@code ?token=} as a credential on streaming routes (SSE and WebSocket), for browser
+     * clients that cannot set headers there. Off by default: a URL ends up in logs and histories.
+     *
+     * @param allow whether to accept it
+     * @return this builder
+     */
+    public GatewayBuilder allowQueryToken(boolean allow) {
+        this.allowQueryToken = allow;
         return this;
     }
 
@@ -226,8 +281,14 @@ public final class GatewayBuilder {
         if (runGrace.isNegative()) {
             throw new IllegalArgumentException("runGrace: " + runGrace + " (expected: >= 0)");
         }
-        if (token != null && authenticator != null) {
-            throw new IllegalArgumentException("token and authenticator: set one, not both");
+        int modes = (token != null || !credentials.isEmpty() ? 1 : 0) + (password != null ? 1 : 0) + (noAuth ? 1 : 0)
+                + (authenticator != null ? 1 : 0);
+        if (token != null && password != null) {
+            throw new IllegalArgumentException("token and password: set one, not both (auth.mode picks one)");
+        }
+        if (modes > 1) {
+            throw new IllegalArgumentException("authentication: set one of token/credentials, password, noAuth or "
+                    + "authenticator, not several");
         }
         return new DefaultGateway(this);
     }
@@ -245,6 +306,18 @@ public final class GatewayBuilder {
 
     /** @return the token, when set */
     public Optional<String> token() { return Optional.ofNullable(token); }
+
+    /** @return the password, when set */
+    public Optional<String> password() { return Optional.ofNullable(password); }
+
+    /** @return the named credentials */
+    public List<Credential> credentials() { return credentials; }
+
+    /** @return whether authentication is off */
+    public boolean authDisabled() { return noAuth; }
+
+    /** @return whether {@code ?token=} is accepted on streaming routes */
+    public boolean allowQueryToken() { return allowQueryToken; }
 
     /** @return the clock */
     public Clock clock() { return clock; }

@@ -3,6 +3,7 @@ package dev.portico.core.internal;
 import dev.portico.api.ErrorCode;
 import dev.portico.api.GatewayException;
 import dev.portico.api.agent.AgentEvent;
+import dev.portico.api.auth.Principal;
 import dev.portico.api.auth.Scope;
 import dev.portico.api.session.SessionKey;
 import dev.portico.api.session.SessionStore;
@@ -44,12 +45,19 @@ final class ApiRoutes {
                 Route.open("GET", "/health", this::health),
                 Route.open("GET", "/healthz", ctx -> Responses.ok(new Wire.Probe(true, "alive"))),
                 Route.open("GET", "/ready", this::ready),
+                Route.anyCredential("POST", "/api/token/validate", ApiRoutes::validateToken),
                 Route.http("POST", "/api/agent", Scope.CHAT, this::agent),
                 Route.http("POST", "/api/agent/wait", Scope.CHAT, this::agentWait),
                 Route.http("POST", "/api/agent/abort", Scope.CHAT, this::agentAbort),
                 Route.http("POST", "/api/chat", Scope.CHAT, this::chat),
                 Route.http("GET", "/api/chat/history", Scope.OPERATOR_READ, this::history),
                 Route.ws("/api/chat/live", Scope.CHAT, ctx -> new ChatLive()));
+    }
+
+    private static HttpResponse validateToken(RequestContext ctx) {
+        Principal p = ctx.principal().orElseThrow();
+        return Responses.ok(new Wire.TokenValidation(true, true, p.id(), p.role().wireName(),
+                p.scopes().stream().sorted().map(Scope::wireName).toList()));
     }
 
     private HttpResponse health(RequestContext ctx) {

@@ -14,6 +14,8 @@ import dev.portico.api.transport.RunningTransport;
 import dev.portico.api.transport.Transport;
 import dev.portico.api.transport.TransportOptions;
 import dev.portico.api.transport.WebSocketDecision;
+import dev.portico.api.auth.Role;
+import dev.portico.auth.Credential;
 import dev.portico.auth.TokenAuthenticator;
 import dev.portico.auth.Tokens;
 import dev.portico.core.Gateway;
@@ -34,7 +36,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class DefaultGateway implements Gateway {
     private static final System.Logger LOG = System.getLogger(DefaultGateway.class.getName());
 
+    /** Who every request is when authentication is off. */
+    private static final Principal ANONYMOUS = Principal.of("anonymous", Role.OPERATOR);
+
     private final Authenticator authenticator;
+    private final boolean authDisabled;
+    private final boolean allowQueryToken;
     private final Optional<String> generatedToken;
     private final Clock clock;
     private final Instant startedAt;
@@ -51,17 +58,27 @@ public final class DefaultGateway implements Gateway {
      * @param b the validated builder
      */
     public DefaultGateway(GatewayBuilder b) {
+        this.authDisabled = b.authDisabled();
+        this.allowQueryToken = b.allowQueryToken();
+        Optional<String> generated = Optional.empty();
         if (b.authenticator().isPresent()) {
             this.authenticator = b.authenticator().get();
-            this.generatedToken = Optional.empty();
-        } else if (b.token().isPresent()) {
-            this.authenticator = TokenAuthenticator.of(b.token().get());
-            this.generatedToken = Optional.empty();
+        } else if (authDisabled) {
+            this.authenticator = request -> new AuthResult.Authenticated(ANONYMOUS);
+        } else if (b.password().isPresent()) {
+            this.authenticator = TokenAuthenticator.of(List.of(Credential.password(b.password().get())));
         } else {
-            String token = Tokens.generate();
-            this.authenticator = TokenAuthenticator.of(token);
-            this.generatedToken = Optional.of(token);
+            List<Credential> credentials = new java.util.ArrayList<>(b.credentials());
+            if (b.token().isPresent()) {
+                credentials.add(0, Credential.token("token", b.token().get(), Role.OPERATOR));
+            } else if (credentials.isEmpty()) {
+                String token = Tokens.generate();
+                credentials.add(Credential.token("token", token, Role.OPERATOR));
+                generated = Optional.of(token);
+            }
+            this.authenticator = TokenAuthenticator.of(credentials);
         }
+        this.generatedToken = generated;
         this.clock = b.clock();
         this.startedAt = clock.instant();
         this.version = b.version();
@@ -86,6 +103,10 @@ public final class DefaultGateway implements Gateway {
     public RunningGateway start(Transport transport, TransportOptions options) {
         Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(options, "options");
+        if (authDisabled && !isLoopback(options.host())) {
+            throw new IllegalStateException("auth mode none on " + options.host() + ": refused (expected: a loopback "
+                    + "host such as 127.0.0.1, or a token; without auth anyone who can reach the port is an operator)");
+        }
         RunningTransport running = transport.start(handler, options);
         LOG.log(System.Logger.Level.INFO, "Portico " + version + " serving on " + transport.name() + " at "
                 + running.address().getHostString() + ":" + running.port());
@@ -116,23 +137,51 @@ public final class DefaultGateway implements Gateway {
     }
 
     private Optional<Principal> authorize(Route route, HttpRequest request) {
-        if (route.scope().isEmpty()) {
+        if (route.open()) {
             return Optional.empty();
         }
-        Scope scope = route.scope().get();
-        return switch (authenticator.authenticate(request)) {
+        AuthResult result = authenticator.authenticate(request);
+        Optional<String> queryToken = request.queryParam("token").filter(t -> !t.isBlank());
+        if (result instanceof AuthResult.Missing && queryToken.isPresent() && allowQueryToken && route.stream()) {
+            result = authenticator.authenticate(withBearer(request, queryToken.get()));
+        }
+        return switch (result) {
             case AuthResult.Authenticated a -> {
-                if (!a.principal().has(scope)) {
-                    throw new GatewayException(ErrorCode.FORBIDDEN, "missing scope: " + scope.wireName());
+                Optional<Scope> scope = route.scope();
+                if (scope.isPresent() && !a.principal().has(scope.get())) {
+                    throw new GatewayException(ErrorCode.FORBIDDEN, "missing scope: " + scope.get().wireName());
                 }
                 yield Optional.of(a.principal());
             }
             case AuthResult.Missing m -> throw new GatewayException(ErrorCode.UNAUTHORIZED,
-                    "credential required: send Authorization: Bearer <token> or X-Api-Key: <token>")
+                    "credential required: send Authorization: Bearer <token> or X-Api-Key: <token>"
+                            + (queryToken.isEmpty() ? "" : !allowQueryToken
+                                    ? " (a ?token= in the URL is not accepted: gateway.auth.allowQueryToken is off)"
+                                    : " (a ?token= in the URL is accepted on streaming routes only)"))
                     .header("WWW-Authenticate", "Bearer");
             case AuthResult.Rejected r -> throw new GatewayException(ErrorCode.UNAUTHORIZED, "invalid credential")
                     .header("WWW-Authenticate", "Bearer");
         };
+    }
+
+    /** The request with {@code Authorization: Bearer <token>} added (a query token, once allowed). */
+    private static HttpRequest withBearer(HttpRequest request, String token) {
+        return HttpRequest.of(request.method(), request.path(), request.rawQuery(),
+                request.headers().toBuilder().set("Authorization", "Bearer " + token).build(),
+                request.remoteAddress(), request.secure(), request.body());
+    }
+
+    private static boolean isLoopback(String host) {
+        if (host.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        try {
+            // A literal address only: a host name is not resolved here.
+            return (host.indexOf(':') >= 0 || host.chars().allMatch(c -> c == '.' || Character.isDigit(c)))
+                    && java.net.InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     /** Answers every request: routing, then authentication, then the route's handler. */
@@ -142,7 +191,17 @@ public final class DefaultGateway implements Gateway {
             try {
                 Router.Found found = route(request.method(), request);
                 Route route = found.route();
-                Optional<Principal> principal = authorize(route, request);
+                Optional<Principal> principal;
+                try {
+                    principal = authorize(route, request);
+                } catch (GatewayException e) {
+                    // A route open to any credential checks credentials: its refusal says so ("valid": false).
+                    if (route.scope().isEmpty() && e.code() == ErrorCode.UNAUTHORIZED) {
+                        return Responses.error(e, new Wire.InvalidCredential(false, false,
+                                new Wire.ErrorBody(e.code().name(), e.getMessage())));
+                    }
+                    throw e;
+                }
                 if (route.http() == null) {
                     throw new GatewayException(ErrorCode.INVALID_REQUEST,
                             request.path() + ": expected a WebSocket upgrade (Upgrade: websocket)");

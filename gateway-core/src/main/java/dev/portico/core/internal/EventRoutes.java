@@ -30,7 +30,7 @@ final class EventRoutes {
 
     List<Route> routes() {
         return List.of(
-                Route.http("GET", "/api/events", Scope.OPERATOR_READ, this::sse),
+                Route.sse("/api/events", Scope.OPERATOR_READ, this::sse),
                 Route.ws("/api/events/live", Scope.OPERATOR_READ, ctx -> live()));
     }
 

@@ -43,9 +43,21 @@ public final class Responses {
      */
     public static HttpResponse error(GatewayException e) {
         Headers.Builder h = JSON.toBuilder();
+        return error(e, new Wire.ErrorEnvelope(false, new Wire.ErrorBody(e.code().name(), e.getMessage())));
+    }
+
+    /**
+     * An error answered with its own body (a record of {@link Wire} that carries the envelope's
+     * fields), with the headers the exception asks for.
+     *
+     * @param e the exception
+     * @param body the body
+     * @return the response
+     */
+    public static HttpResponse error(GatewayException e, Object body) {
+        Headers.Builder h = JSON.toBuilder();
         e.headers().forEach(h::set);
-        byte[] body = JsonCodec.writeBytes(new Wire.ErrorEnvelope(false, new Wire.ErrorBody(e.code().name(), e.getMessage())));
-        return HttpResponse.of(e.code().httpStatus(), h.build(), body);
+        return HttpResponse.of(e.code().httpStatus(), h.build(), JsonCodec.writeBytes(body));
     }
 
     /**

@@ -9,18 +9,23 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One entry of the route table: a method, a path pattern ({@code /api/sessions/:key}), the scope it
+ * One entry of the route table: a method, a path pattern ({@code /api/sessions/:key}), what a caller
  * needs and what answers it: an HTTP handler or, for {@code WS} routes, a WebSocket listener
- * factory. Every route says what it needs: {@link #http} and {@link #ws} take a scope, which may not
- * be null, and a route anyone may call is made with {@link #open}, by name.
+ * factory. Every route says what it needs: {@link #http}, {@link #sse} and {@link #ws} take a
+ * scope, which may not be null; {@link #anyCredential} takes any valid credential; and a route
+ * anyone may call is made with {@link #open}, by name.
  *
  * @param method {@code GET}, {@code POST}, … or {@code WS}
  * @param pattern the path pattern; {@code :name} segments are parameters
- * @param scope the scope required, empty for public routes
+ * @param scope the scope required; empty for public routes and for any-credential routes
+ * @param open whether the route is public (no credential)
+ * @param stream whether the route streams (SSE or WebSocket): the only routes that may take a
+ *     {@code ?token=} credential, when that is enabled
  * @param http the HTTP handler (null for WS routes)
  * @param ws the listener factory (null for HTTP routes)
  */
-public record Route(String method, String pattern, Optional<Scope> scope, HttpHandler http, WsHandler ws) {
+public record Route(String method, String pattern, Optional<Scope> scope, boolean open, boolean stream,
+        HttpHandler http, WsHandler ws) {
 
     /** The method name of WebSocket routes in the table. */
     public static final String WS = "WS";
@@ -35,7 +40,31 @@ public record Route(String method, String pattern, Optional<Scope> scope, HttpHa
      * @return the route
      */
     public static Route http(String method, String pattern, Scope scope, HttpHandler handler) {
-        return new Route(method, pattern, Optional.of(Objects.requireNonNull(scope, "scope")), handler, null);
+        return new Route(method, pattern, Optional.of(Objects.requireNonNull(scope, "scope")), false, false, handler, null);
+    }
+
+    /**
+     * A {@code GET} route answering a server-sent event stream, that needs a scope.
+     *
+     * @param pattern the path pattern
+     * @param scope the scope a caller must hold
+     * @param handler the handler
+     * @return the route
+     */
+    public static Route sse(String pattern, Scope scope, HttpHandler handler) {
+        return new Route("GET", pattern, Optional.of(Objects.requireNonNull(scope, "scope")), false, true, handler, null);
+    }
+
+    /**
+     * An HTTP route that any valid credential may call, whatever its scopes.
+     *
+     * @param method the method
+     * @param pattern the path pattern
+     * @param handler the handler
+     * @return the route
+     */
+    public static Route anyCredential(String method, String pattern, HttpHandler handler) {
+        return new Route(method, pattern, Optional.empty(), false, false, handler, null);
     }
 
     /**
@@ -47,7 +76,7 @@ public record Route(String method, String pattern, Optional<Scope> scope, HttpHa
      * @return the route
      */
     public static Route ws(String pattern, Scope scope, WsHandler handler) {
-        return new Route(WS, pattern, Optional.of(Objects.requireNonNull(scope, "scope")), null, handler);
+        return new Route(WS, pattern, Optional.of(Objects.requireNonNull(scope, "scope")), false, true, null, handler);
     }
 
     /**
@@ -59,7 +88,17 @@ public record Route(String method, String pattern, Optional<Scope> scope, HttpHa
      * @return the route
      */
     public static Route open(String method, String pattern, HttpHandler handler) {
-        return new Route(method, pattern, Optional.empty(), handler, null);
+        return new Route(method, pattern, Optional.empty(), true, false, handler, null);
+    }
+
+    /**
+     * What a caller needs, as {@code docs/api.md} writes it: {@code public}, {@code any} (any valid
+     * credential) or the scope's name.
+     *
+     * @return the access
+     */
+    public String access() {
+        return open ? "public" : scope.map(Scope::wireName).orElse("any");
     }
 
     /** Answers an HTTP request. */
@@ -92,6 +131,8 @@ public record Route(String method, String pattern, Optional<Scope> scope, HttpHa
      * @param method the method
      * @param pattern the pattern
      * @param scope the scope
+     * @param open whether it is public
+     * @param stream whether it streams
      * @param http the HTTP handler
      * @param ws the listener factory
      */
@@ -99,6 +140,9 @@ public record Route(String method, String pattern, Optional<Scope> scope, HttpHa
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(pattern, "pattern");
         Objects.requireNonNull(scope, "scope");
+        if (open && scope.isPresent()) {
+            throw new IllegalArgumentException("route " + method + " " + pattern + ": public, yet needs a scope");
+        }
         if ((http == null) == (ws == null)) {
             throw new IllegalArgumentException("route " + method + " " + pattern + ": exactly one handler");
         }

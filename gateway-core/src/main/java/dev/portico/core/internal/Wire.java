@@ -30,6 +30,29 @@ public final class Wire {
     public record ErrorBody(String code, String message) {}
 
     /**
+     * {@code POST /api/token/validate} with a missing or wrong credential: the seed's
+     * {@code {"valid":false}} plus the error envelope.
+     *
+     * @param valid always false
+     * @param ok always false
+     * @param error the code and message
+     */
+    @JsonbPropertyOrder({"valid", "ok", "error"})
+    public record InvalidCredential(boolean valid, boolean ok, ErrorBody error) {}
+
+    /**
+     * {@code POST /api/token/validate} with a valid credential.
+     *
+     * @param valid always true
+     * @param ok always true
+     * @param label the credential's label (never the secret)
+     * @param role its role
+     * @param scopes the scopes this request holds, by wire name
+     */
+    @JsonbPropertyOrder({"valid", "ok", "label", "role", "scopes"})
+    public record TokenValidation(boolean valid, boolean ok, String label, String role, List<String> scopes) {}
+
+    /**
      * {@code GET /health}.
      *
      * @param ok true

@@ -29,7 +29,7 @@ class ApiDocTest {
         Set<String> served = new TreeSet<>();
         DefaultGateway gateway = (DefaultGateway) Gateway.builder().token("doc-test-token-123").build();
         for (Route r : gateway.routes()) {
-            served.add(r.method() + " " + r.pattern() + " " + r.scope().map(s -> s.wireName()).orElse("public"));
+            served.add(r.method() + " " + r.pattern() + " " + r.access());
         }
         assertEquals(served, documented, "docs/api.md route table vs the router");
     }

@@ -49,11 +49,22 @@ class RouteScopesTest {
     @Test
     void everyRouteDeclaresItsScopeAndEnforcesIt() {
         Set<String> open = new TreeSet<>();
+        Set<String> anyCredential = new TreeSet<>();
         int checked = 0;
         for (Route route : gateway.routes()) {
             String name = route.method() + " " + route.pattern();
-            if (route.scope().isEmpty()) {
+            if (route.open()) {
                 open.add(name);
+                continue;
+            }
+            if (route.scope().isEmpty()) {
+                String path = route.pattern().replaceAll(":[a-z_]+", "main");
+                assertError(call(route, path, null), 401, "UNAUTHORIZED");
+                for (Scope any : Scope.values()) {
+                    HttpResponse r = call(route, path, "only:" + any.wireName());
+                    assertFalse(r.status() == 401 || r.status() == 403, name + " with " + any.wireName() + ": " + r.status());
+                }
+                anyCredential.add(name);
                 continue;
             }
             Scope scope = route.scope().get();
@@ -84,6 +95,7 @@ class RouteScopesTest {
         }
         assertSecurityHeaders("unknown path", handler.handle(HttpRequest.builder().target("/nowhere").build()));
         assertEquals(PUBLIC, open, "public routes (add a scope, or list the route here on purpose)");
+        assertEquals(Set.of("POST /api/token/validate"), anyCredential, "routes open to any valid credential");
         assertTrue(checked >= 15, "routes checked: " + checked);
     }
 
