@@ -44,8 +44,6 @@ import java.util.regex.Pattern;
  */
 public final class SecurityAudit {
 
-    /** The token length below which a token counts as guessable. */
-    public static final int MIN_TOKEN_LENGTH = 16;
 
     private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
     private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
@@ -181,9 +179,9 @@ public final class SecurityAudit {
                         "bind to 127.0.0.1, or set the auth mode to token"));
             }
         }
-        if (settings.authMode().equals("token") && settings.tokenLength() < MIN_TOKEN_LENGTH) {
+        if (settings.authMode().equals("token") && settings.tokenLength() < Credential.MIN_TOKEN_LENGTH) {
             findings.add(new Finding("gateway.token_too_short", Severity.CRITICAL,
-                    "the token has " + settings.tokenLength() + " characters (fewer than " + MIN_TOKEN_LENGTH
+                    "the token has " + settings.tokenLength() + " characters (fewer than " + Credential.MIN_TOKEN_LENGTH
                             + "), short enough to guess",
                     "use a token of at least 32 random characters, or remove it to have one generated"));
         }

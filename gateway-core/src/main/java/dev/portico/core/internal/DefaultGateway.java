@@ -16,6 +16,7 @@ import dev.portico.api.transport.TransportOptions;
 import dev.portico.api.transport.WebSocketDecision;
 import dev.portico.api.auth.Role;
 import dev.portico.auth.Credential;
+import dev.portico.auth.SecurityAudit;
 import dev.portico.auth.TokenAuthenticator;
 import dev.portico.auth.Tokens;
 import dev.portico.core.Gateway;
@@ -103,7 +104,7 @@ public final class DefaultGateway implements Gateway {
     public RunningGateway start(Transport transport, TransportOptions options) {
         Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(options, "options");
-        if (authDisabled && !isLoopback(options.host())) {
+        if (authDisabled && !SecurityAudit.isLoopback(options.host())) {
             throw new IllegalStateException("auth mode none on " + options.host() + ": refused (expected: a loopback "
                     + "host such as 127.0.0.1, or a token; without auth anyone who can reach the port is an operator)");
         }
@@ -169,19 +170,6 @@ public final class DefaultGateway implements Gateway {
         return HttpRequest.of(request.method(), request.path(), request.rawQuery(),
                 request.headers().toBuilder().set("Authorization", "Bearer " + token).build(),
                 request.remoteAddress(), request.secure(), request.body());
-    }
-
-    private static boolean isLoopback(String host) {
-        if (host.equalsIgnoreCase("localhost")) {
-            return true;
-        }
-        try {
-            // A literal address only: a host name is not resolved here.
-            return (host.indexOf(':') >= 0 || host.chars().allMatch(c -> c == '.' || Character.isDigit(c)))
-                    && java.net.InetAddress.getByName(host).isLoopbackAddress();
-        } catch (java.net.UnknownHostException e) {
-            return false;
-        }
     }
 
     /** Answers every request: routing, then authentication, then the route's handler. */
