@@ -2,7 +2,6 @@ package dev.portico.auth;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -14,8 +13,6 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Checks a gateway configuration for settings that expose it, for the log at startup and for
@@ -45,8 +42,6 @@ import java.util.regex.Pattern;
 public final class SecurityAudit {
 
 
-    private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
-    private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
 
     private SecurityAudit() {}
 
@@ -284,11 +279,8 @@ public final class SecurityAudit {
         if (h.equals("localhost") || h.equals("localhost.")) {
             return true;
         }
-        Optional<int[]> ipv4 = ipv4(h);
-        if (ipv4.isPresent()) {
-            return ipv4.get()[0] == 127;
-        }
-        return ipv6Literal(h).map(InetAddress::isLoopbackAddress).orElse(false);
+        InetAddress address = TrustedProxies.parseAddress(h);
+        return address != null && address.isLoopbackAddress();
     }
 
     /**
@@ -303,12 +295,8 @@ public final class SecurityAudit {
         if (h.isEmpty()) {
             return true;
         }
-        Optional<int[]> ipv4 = ipv4(h);
-        if (ipv4.isPresent()) {
-            int[] b = ipv4.get();
-            return b[0] == 0 && b[1] == 0 && b[2] == 0 && b[3] == 0;
-        }
-        return ipv6Literal(h).map(InetAddress::isAnyLocalAddress).orElse(false);
+        InetAddress address = TrustedProxies.parseAddress(h);
+        return address != null && address.isAnyLocalAddress();
     }
 
     private static Optional<Finding> permissions(Path path, boolean directory) {
@@ -350,32 +338,5 @@ public final class SecurityAudit {
         return host.length() >= 2 && host.startsWith("[") && host.endsWith("]")
                 ? host.substring(1, host.length() - 1)
                 : host;
-    }
-
-    private static Optional<int[]> ipv4(String host) {
-        Matcher m = IPV4.matcher(host);
-        if (!m.matches()) {
-            return Optional.empty();
-        }
-        int[] bytes = new int[4];
-        for (int i = 0; i < 4; i++) {
-            bytes[i] = Integer.parseInt(m.group(i + 1));
-            if (bytes[i] > 255) {
-                return Optional.empty();
-            }
-        }
-        return Optional.of(bytes);
-    }
-
-    /** An IPv6 literal as an address; never a name look-up, since only literals reach the parser. */
-    private static Optional<InetAddress> ipv6Literal(String host) {
-        if (!IPV6.matcher(host).matches()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(InetAddress.getByName("[" + host + "]"));
-        } catch (UnknownHostException | IllegalArgumentException malformed) {
-            return Optional.empty();
-        }
     }
 }

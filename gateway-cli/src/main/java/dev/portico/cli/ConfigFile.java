@@ -286,6 +286,9 @@ record ConfigFile(
             return Optional.empty();
         }
         try {
+            if (!token.get().regionMatches(true, 0, "sha256:", 0, 7)) {
+                Credential.checkToken(path + ".token", token.get());
+            }
             if (role.isPresent()) {
                 Optional<Role> r = java.util.Arrays.stream(Role.values()).filter(x -> x.wireName().equals(role.get())).findFirst();
                 if (r.isEmpty()) {
@@ -305,7 +308,7 @@ record ConfigFile(
             }
             return Optional.of(Credential.token(label.get(), token.get(), Role.CHAT, set));
         } catch (IllegalArgumentException e) {
-            f.errors.add(path + ".token: " + e.getMessage().substring(e.getMessage().indexOf(':') + 2));
+            f.errors.add(e.getMessage().startsWith(path) ? e.getMessage() : path + ": " + e.getMessage());
             return Optional.empty();
         }
     }

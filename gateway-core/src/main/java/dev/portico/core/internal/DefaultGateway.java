@@ -142,9 +142,13 @@ public final class DefaultGateway implements Gateway {
             return Optional.empty();
         }
         AuthResult result = authenticator.authenticate(request);
-        Optional<String> queryToken = request.queryParam("token").filter(t -> !t.isBlank());
-        if (result instanceof AuthResult.Missing && queryToken.isPresent() && allowQueryToken && route.stream()) {
-            result = authenticator.authenticate(withBearer(request, queryToken.get()));
+        Optional<String> queryToken = Optional.empty();
+        if (result instanceof AuthResult.Missing) {
+            // The query is only read when no header carried a credential.
+            queryToken = request.queryParam("token").filter(t -> !t.isBlank());
+            if (queryToken.isPresent() && allowQueryToken && route.stream()) {
+                result = authenticator.authenticate(withBearer(request, queryToken.get()));
+            }
         }
         return switch (result) {
             case AuthResult.Authenticated a -> {
