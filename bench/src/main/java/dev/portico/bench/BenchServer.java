@@ -83,7 +83,7 @@ public final class BenchServer {
             case "gateway-helidon" -> gateway(new HelidonTransport(), options, args[2]);
             case "file-helidon" -> fileGateway(new HelidonTransport(), options, args[2]);
             case "file-undertow" -> fileGateway(new UndertowTransport(), options, args[2]);
-            case "events-helidon" -> Gateway.builder().token(args[2]).maxEventStreams(5000).build()
+            case "events-helidon" -> Gateway.builder().token(args[2]).noRateLimits().maxEventStreams(5000).build()
                     .start(new HelidonTransport(), options).port();
             case "gateway-undertow" -> gateway(new UndertowTransport(), options, args[2]);
             default -> throw new IllegalArgumentException("mode: " + mode
@@ -95,13 +95,13 @@ public final class BenchServer {
     }
 
     private static int gateway(Transport transport, TransportOptions options, String token) {
-        return Gateway.builder().token(token).build().start(transport, options).port();
+        return Gateway.builder().token(token).noRateLimits().build().start(transport, options).port();
     }
 
     private static int fileGateway(Transport transport, TransportOptions options, String token) {
         try {
             java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("portico-bench-sessions");
-            return Gateway.builder().token(token).sessionStore(fileStore(dir)).build()
+            return Gateway.builder().token(token).noRateLimits().sessionStore(fileStore(dir)).build()
                     .start(transport, options).port();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);

@@ -105,7 +105,7 @@ public final class StreamBench {
                     .provider("bench", base)
                     .primary("bench/fake")
                     .build();
-            RunningGateway gateway = Gateway.builder().token(TOKEN).agent(agent).build()
+            RunningGateway gateway = Gateway.builder().token(TOKEN).noRateLimits().agent(agent).build()
                     .start(transport, TransportOptions.builder().port(0).build());
             try {
                 long[] through = measure(client, URI.create("http://127.0.0.1:" + gateway.port() + "/api/agent"), true,

@@ -64,6 +64,11 @@ public final class FailedAuthLimiter {
      * lockout lasts as long, that is also the order in which they end.
      */
     private final LinkedHashMap<String, Long> locked = new LinkedHashMap<>();
+    /**
+     * How many addresses are tracked, as of the last call; read without the lock so that, while no
+     * address is tracked, {@link #lockedOut} and {@link #recordSuccess} cost one volatile read.
+     */
+    private volatile int size;
 
     private FailedAuthLimiter(Builder builder) {
         this.clock = builder.clock;
@@ -92,19 +97,30 @@ public final class FailedAuthLimiter {
      */
     public Optional<Duration> lockedOut(String address) {
         Objects.requireNonNull(address, "address");
-        synchronized (lock) {
-            long now = now();
-            dropExpired(now);
-            Long until = locked.get(address);
-            if (until == null) {
-                return Optional.empty();
-            }
-            if (until > now) {
-                return Optional.of(remaining(until, now));
-            }
-            locked.remove(address);
+        if (size == 0) {
             return Optional.empty();
         }
+        synchronized (lock) {
+            try {
+                return lockedOutLocked(address);
+            } finally {
+                size = counting.size() + locked.size();
+            }
+        }
+    }
+
+    private Optional<Duration> lockedOutLocked(String address) {
+        long now = now();
+        dropExpired(now);
+        Long until = locked.get(address);
+        if (until == null) {
+            return Optional.empty();
+        }
+        if (until > now) {
+            return Optional.of(remaining(until, now));
+        }
+        locked.remove(address);
+        return Optional.empty();
     }
 
     /**
@@ -119,31 +135,39 @@ public final class FailedAuthLimiter {
     public Optional<Duration> recordFailure(String address) {
         Objects.requireNonNull(address, "address");
         synchronized (lock) {
-            long now = now();
-            dropExpired(now);
-            Long until = locked.get(address);
-            if (until != null) {
-                if (until > now) {
-                    return Optional.of(remaining(until, now));
-                }
-                locked.remove(address);
+            try {
+                return recordFailureLocked(address);
+            } finally {
+                size = counting.size() + locked.size();
             }
-            Failures failures = counting.get(address);
-            if (failures == null) {
-                makeRoom();
-                failures = new Failures(Math.min(4, maxFailures));
-                counting.put(address, failures);
-            }
-            failures.expire(now, windowNanos);
-            failures.add(now, maxFailures);
-            if (failures.size < maxFailures) {
-                return Optional.empty();
-            }
-            counting.remove(address);
-            long end = saturatedAdd(now, lockoutNanos);
-            locked.put(address, end);
-            return Optional.of(remaining(end, now));
         }
+    }
+
+    private Optional<Duration> recordFailureLocked(String address) {
+        long now = now();
+        dropExpired(now);
+        Long until = locked.get(address);
+        if (until != null) {
+            if (until > now) {
+                return Optional.of(remaining(until, now));
+            }
+            locked.remove(address);
+        }
+        Failures failures = counting.get(address);
+        if (failures == null) {
+            makeRoom();
+            failures = new Failures(Math.min(4, maxFailures));
+            counting.put(address, failures);
+        }
+        failures.expire(now, windowNanos);
+        failures.add(now, maxFailures);
+        if (failures.size < maxFailures) {
+            return Optional.empty();
+        }
+        counting.remove(address);
+        long end = saturatedAdd(now, lockoutNanos);
+        locked.put(address, end);
+        return Optional.of(remaining(end, now));
     }
 
     /**
@@ -154,18 +178,29 @@ public final class FailedAuthLimiter {
      */
     public void recordSuccess(String address) {
         Objects.requireNonNull(address, "address");
-        synchronized (lock) {
-            long now = now();
-            dropExpired(now);
-            Long until = locked.get(address);
-            if (until != null) {
-                if (until > now) {
-                    return;
-                }
-                locked.remove(address);
-            }
-            counting.remove(address);
+        if (size == 0) {
+            return;
         }
+        synchronized (lock) {
+            try {
+                recordSuccessLocked(address);
+            } finally {
+                size = counting.size() + locked.size();
+            }
+        }
+    }
+
+    private void recordSuccessLocked(String address) {
+        long now = now();
+        dropExpired(now);
+        Long until = locked.get(address);
+        if (until != null) {
+            if (until > now) {
+                return;
+            }
+            locked.remove(address);
+        }
+        counting.remove(address);
     }
 
     /**

@@ -1,10 +1,8 @@
 package dev.portico.auth;
 
-import dev.portico.api.ErrorCode;
 import dev.portico.api.transport.Headers;
 import dev.portico.api.transport.HttpRequest;
 import dev.portico.api.transport.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -46,8 +44,10 @@ public final class OriginPolicy {
     public static final OriginPolicy NONE = new OriginPolicy(Set.of(), false);
 
     private static final String ALLOW_ORIGIN = "Access-Control-Allow-Origin";
+    private static final String EXPOSE = "Access-Control-Expose-Headers";
     private static final String ALLOW_METHODS = "GET, POST, PUT, PATCH, DELETE, OPTIONS";
     private static final String ALLOW_HEADERS = "Authorization, Content-Type, X-Api-Key, Last-Event-ID";
+    private static final String EXPOSE_HEADERS = "Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining";
     private static final String MAX_AGE_SECONDS = "600";
     private static final String NULL_ORIGIN = "null";
     private static final String EXPECTED = " (expected: http(s)://host[:port])";
@@ -139,10 +139,11 @@ public final class OriginPolicy {
      * <ul>
      *   <li>No {@code Origin}: allowed, no headers to add.
      *   <li>The gateway's own origin: allowed, no headers to add.
-     *   <li>A configured origin: allowed, with {@code Access-Control-Allow-Origin: <origin>} and
-     *       {@code Vary: Origin}.
+     *   <li>A configured origin: allowed, with {@code Access-Control-Allow-Origin: <origin>},
+     *       {@code Access-Control-Expose-Headers} (the rate limit headers: {@code Retry-After},
+     *       {@code X-RateLimit-Limit}, {@code X-RateLimit-Remaining}) and {@code Vary: Origin}.
      *   <li>Any other origin when {@code *} is configured: allowed, with
-     *       {@code Access-Control-Allow-Origin: *}.
+     *       {@code Access-Control-Allow-Origin: *} and {@code Access-Control-Expose-Headers}.
      *   <li>Anything else, including {@code null} unless configured, a malformed origin and
      *       several differing {@code Origin} headers: refused, with the message
      *       {@code origin not allowed: <origin>}.
@@ -178,7 +179,8 @@ public final class OriginPolicy {
             return listed(origin);
         }
         if (wildcard) {
-            return Decision.allow(Headers.builder().set(ALLOW_ORIGIN, "*").build(), "any origin: " + origin);
+            return Decision.allow(Headers.builder().set(ALLOW_ORIGIN, "*").set(EXPOSE, EXPOSE_HEADERS).build(),
+                    "any origin: " + origin);
         }
         return refusal(raw);
     }
@@ -190,12 +192,13 @@ public final class OriginPolicy {
      * <p>An allowed origin gets {@code 204} with {@code Access-Control-Allow-Origin} (the origin,
      * or {@code *} when it is allowed through the wildcard), {@code Access-Control-Allow-Methods},
      * {@code Access-Control-Allow-Headers} ({@code Authorization, Content-Type, X-Api-Key,
-     * Last-Event-ID}), {@code Access-Control-Max-Age: 600} and {@code Vary: Origin}. A refused
-     * origin gets {@code 403} with the {@code FORBIDDEN} error envelope. Both carry the
-     * {@linkplain HttpResponse#withSecurityHeaders security headers}.
+     * Last-Event-ID}), {@code Access-Control-Max-Age: 600} and {@code Vary: Origin}, besides the
+     * {@linkplain HttpResponse#withSecurityHeaders security headers}. A preflight from a refused
+     * origin gets no answer here: the caller refuses it as {@link #check} decides, in its own error
+     * format.
      *
      * @param request the request
-     * @return the answer, or empty when the request is not a preflight
+     * @return the answer, or empty when the request is not a preflight or its origin is refused
      */
     public Optional<HttpResponse> preflight(HttpRequest request) {
         Objects.requireNonNull(request, "request");
@@ -206,7 +209,7 @@ public final class OriginPolicy {
         }
         Decision decision = check(request);
         if (!decision.allowed()) {
-            return Optional.of(forbidden(decision.message()));
+            return Optional.empty();
         }
         String allowOrigin = decision.headers().first(ALLOW_ORIGIN)
                 .or(() -> requestOrigin(request.headers().first("Origin").orElseThrow().strip()))
@@ -230,23 +233,13 @@ public final class OriginPolicy {
     }
 
     private static Decision listed(String origin) {
-        return Decision.allow(Headers.builder().set(ALLOW_ORIGIN, origin).set("Vary", "Origin").build(),
-                "allowed origin: " + origin);
+        return Decision.allow(Headers.builder().set(ALLOW_ORIGIN, origin).set(EXPOSE, EXPOSE_HEADERS)
+                .set("Vary", "Origin").build(), "allowed origin: " + origin);
     }
 
     private static Decision refusal(String origin) {
         String shown = origin.length() > MAX_SHOWN_LENGTH ? origin.substring(0, MAX_SHOWN_LENGTH) + "…" : origin;
         return Decision.refuse("origin not allowed: " + shown);
-    }
-
-    private static HttpResponse forbidden(String message) {
-        StringBuilder body = new StringBuilder("{\"ok\":false,\"error\":{\"code\":\"")
-                .append(ErrorCode.FORBIDDEN.name())
-                .append("\",\"message\":");
-        JsonText.quote(body, message).append("}}");
-        Headers.Builder headers = Headers.builder().set("Content-Type", "application/json").set("Vary", "Origin");
-        return HttpResponse.of(ErrorCode.FORBIDDEN.httpStatus(), HttpResponse.withSecurityHeaders(headers).build(),
-                body.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /** The origin of the gateway as this request reached it, from its scheme and {@code Host}. */

@@ -44,17 +44,18 @@ public final class TrustedProxies {
      *
      * @param entries the entries; may be empty
      * @return the trusted proxies
-     * @throws IllegalArgumentException when an entry is not an address literal or CIDR block
+     * @throws IllegalArgumentException when an entry is not an address literal or CIDR block; the message
+     *     names it as {@code trustedProxies[<index>]}
      */
     public static TrustedProxies parse(List<String> entries) {
         Objects.requireNonNull(entries, "entries");
         List<Block> blocks = new ArrayList<>(entries.size());
         List<String> kept = new ArrayList<>(entries.size());
         for (int i = 0; i < entries.size(); i++) {
-            String entry = Objects.requireNonNull(entries.get(i), "entries[" + i + "]");
+            String entry = Objects.requireNonNull(entries.get(i), "trustedProxies[" + i + "]");
             Block block = Block.parse(entry.trim());
             if (block == null) {
-                throw new IllegalArgumentException("entries[" + i + "]: " + entry + " (" + EXPECTED + ")");
+                throw new IllegalArgumentException("trustedProxies[" + i + "]: " + entry + " (" + EXPECTED + ")");
             }
             blocks.add(block);
             kept.add(entry.trim());

@@ -141,7 +141,7 @@ class TrustedProxiesTest {
     void badEntriesAreRefusedByName(String entry) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> TrustedProxies.parse(List.of("10.0.0.0/8", entry)));
-        assertTrue(e.getMessage().startsWith("entries[1]: " + entry + " (expected: "), e.getMessage());
+        assertTrue(e.getMessage().startsWith("trustedProxies[1]: " + entry + " (expected: "), e.getMessage());
     }
 
     @Test

@@ -5,13 +5,18 @@ import dev.portico.api.auth.Authenticator;
 import dev.portico.api.event.GatewayEventListener;
 import dev.portico.api.session.SessionStore;
 import dev.portico.auth.Credential;
+import dev.portico.auth.FailedAuthLimiter;
+import dev.portico.auth.RateLimiter;
 import dev.portico.core.internal.DefaultGateway;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeSet;
 
 /**
  * Builds a {@link Gateway}. Every setting has a default; {@link #build()} validates.
@@ -25,6 +30,13 @@ import java.util.Optional;
  * }</pre>
  */
 public final class GatewayBuilder {
+    /**
+     * The request rate limits by default, in requests per minute per credential: {@code chat}
+     * (requests that start an agent turn) 180, {@code strict} (administrative and credential-checking
+     * requests) 15, {@code default} (every other authenticated request) 0, which means unlimited.
+     */
+    public static final Map<String, Integer> DEFAULT_RATE_LIMITS = Map.of("chat", 180, "strict", 15, "default", 0);
+
     private Agent agent = new EchoAgent();
     private SessionStore sessionStore;
     private Authenticator authenticator;
@@ -33,6 +45,14 @@ public final class GatewayBuilder {
     private List<Credential> credentials = List.of();
     private boolean noAuth;
     private boolean allowQueryToken;
+    private boolean allowInsecure;
+    private List<String> corsOrigins = List.of();
+    private List<String> trustedProxies = List.of();
+    private boolean failedAuthLimit = true;
+    private int failedAuthMaxAttempts = FailedAuthLimiter.DEFAULT_MAX_FAILURES;
+    private Duration failedAuthWindow = FailedAuthLimiter.DEFAULT_WINDOW;
+    private Duration failedAuthLockout = FailedAuthLimiter.DEFAULT_LOCKOUT;
+    private final Map<String, Integer> rateLimits = new LinkedHashMap<>(DEFAULT_RATE_LIMITS);
     private Clock clock = Clock.systemUTC();
     private long maxBodyBytes = 1024 * 1024;
     private Duration runTimeout = Duration.ofMinutes(10);
@@ -137,6 +157,115 @@ public final class GatewayBuilder {
      */
     public GatewayBuilder allowQueryToken(boolean allow) {
         this.allowQueryToken = allow;
+        return this;
+    }
+
+    /**
+     * Lets {@link Gateway#start} bind a non-loopback address with authentication off
+     * ({@link #noAuth()}), for a gateway on a network that is itself trusted, such as a container
+     * network behind an authenticating proxy. Off by default; every request is then an operator's.
+     *
+     * @param allow whether to allow it
+     * @return this builder
+     */
+    public GatewayBuilder allowInsecure(boolean allow) {
+        this.allowInsecure = allow;
+        return this;
+    }
+
+    /**
+     * Sets the web origins whose pages may call the gateway from a browser, besides the gateway's
+     * own: {@code https://console.example.com}, {@code http://localhost:5173}; {@code *} allows any
+     * page (never with cookies: clients send their credential themselves). A request that carries
+     * an {@code Origin} header from any other origin, WebSocket upgrades included, is refused
+     * {@code 403 FORBIDDEN}; requests without {@code Origin} (command-line clients, servers) rely on
+     * their credential alone.
+     *
+     * @param origins the origins; none by default (checked by {@link #build()})
+     * @return this builder
+     */
+    public GatewayBuilder corsOrigins(List<String> origins) {
+        this.corsOrigins = List.copyOf(origins);
+        return this;
+    }
+
+    /**
+     * Sets the proxies whose {@code X-Forwarded-For} and {@code X-Real-IP} headers are believed:
+     * addresses ({@code 10.0.0.5}) or CIDR blocks ({@code 10.0.0.0/8}, {@code fd00::/8}). From any
+     * other peer those headers are ignored and the socket address is the client's, for the failed
+     * authentication lockout and for rate limits.
+     *
+     * @param proxies the trusted proxies; none by default (checked by {@link #build()})
+     * @return this builder
+     */
+    public GatewayBuilder trustedProxies(List<String> proxies) {
+        this.trustedProxies = List.copyOf(proxies);
+        return this;
+    }
+
+    /**
+     * Sets the failed authentication lockout: a client address that presents {@code maxAttempts}
+     * wrong credentials within {@code window} is answered {@code 429 RATE_LIMITED} for
+     * {@code lockout}, whatever credential it then sends. A missing credential does not count, and
+     * direct requests over loopback are exempt. On by default: 10 attempts in 60 s lock out for
+     * 5 minutes.
+     *
+     * @param maxAttempts wrong credentials that start a lockout, &gt; 0
+     * @param window how long a wrong credential counts, &gt; 0
+     * @param lockout how long a lockout lasts, &gt; 0
+     * @return this builder
+     */
+    public GatewayBuilder failedAuthLimit(int maxAttempts, Duration window, Duration lockout) {
+        this.failedAuthLimit = true;
+        this.failedAuthMaxAttempts = maxAttempts;
+        this.failedAuthWindow = Objects.requireNonNull(window, "window");
+        this.failedAuthLockout = Objects.requireNonNull(lockout, "lockout");
+        return this;
+    }
+
+    /**
+     * Turns the failed authentication lockout off, so that credentials can be guessed at the speed
+     * the gateway answers. For tests and for gateways behind a proxy that limits on its own.
+     *
+     * @return this builder
+     */
+    public GatewayBuilder noFailedAuthLimit() {
+        this.failedAuthLimit = false;
+        return this;
+    }
+
+    /**
+     * Sets a request rate limit: how many requests of a class each credential may make per minute
+     * (with auth mode none, each client address), with bursts up to that many; beyond it requests
+     * are answered {@code 429 RATE_LIMITED} with {@code Retry-After}. Public routes are never
+     * limited. The defaults are {@link #DEFAULT_RATE_LIMITS}.
+     *
+     * @param rateClass {@code chat}, {@code strict} or {@code default}
+     * @param perMinute requests per minute, &gt;= 0; 0 turns the limit off
+     * @return this builder
+     * @throws IllegalArgumentException for an unknown class or a negative rate
+     */
+    public GatewayBuilder rateLimit(String rateClass, int perMinute) {
+        Objects.requireNonNull(rateClass, "rateClass");
+        if (!DEFAULT_RATE_LIMITS.containsKey(rateClass)) {
+            throw new IllegalArgumentException("rateLimits." + rateClass + ": unknown class (expected: one of "
+                    + new TreeSet<>(DEFAULT_RATE_LIMITS.keySet()) + ")");
+        }
+        if (perMinute < 0 || perMinute > RateLimiter.MAX_BURST) {
+            throw new IllegalArgumentException("rateLimits." + rateClass + ": " + perMinute
+                    + " (expected: requests per minute, 0 for no limit, at most " + RateLimiter.MAX_BURST + ")");
+        }
+        rateLimits.put(rateClass, perMinute);
+        return this;
+    }
+
+    /**
+     * Turns every request rate limit off, as {@code rateLimit(class, 0)} for each class does.
+     *
+     * @return this builder
+     */
+    public GatewayBuilder noRateLimits() {
+        rateLimits.replaceAll((name, rate) -> 0);
         return this;
     }
 
@@ -290,6 +419,18 @@ public final class GatewayBuilder {
             throw new IllegalArgumentException("authentication: set one of token/credentials, password, noAuth or "
                     + "authenticator, not several");
         }
+        if (failedAuthLimit) {
+            if (failedAuthMaxAttempts <= 0) {
+                throw new IllegalArgumentException("failedAuthLimit.maxAttempts: " + failedAuthMaxAttempts
+                        + " (expected: > 0)");
+            }
+            if (failedAuthWindow.isNegative() || failedAuthWindow.isZero()) {
+                throw new IllegalArgumentException("failedAuthLimit.window: " + failedAuthWindow + " (expected: > 0)");
+            }
+            if (failedAuthLockout.isNegative() || failedAuthLockout.isZero()) {
+                throw new IllegalArgumentException("failedAuthLimit.lockout: " + failedAuthLockout + " (expected: > 0)");
+            }
+        }
         return new DefaultGateway(this);
     }
 
@@ -318,6 +459,30 @@ public final class GatewayBuilder {
 
     /** @return whether {@code ?token=} is accepted on streaming routes */
     public boolean allowQueryToken() { return allowQueryToken; }
+
+    /** @return whether auth mode none may bind beyond loopback */
+    public boolean allowInsecure() { return allowInsecure; }
+
+    /** @return the allowed web origins, as given */
+    public List<String> corsOrigins() { return corsOrigins; }
+
+    /** @return the trusted proxies, as given */
+    public List<String> trustedProxies() { return trustedProxies; }
+
+    /**
+     * @return the failed authentication limiter, or empty when it is off
+     * @param clock the clock it reads
+     */
+    public Optional<FailedAuthLimiter> failedAuthLimiter(Clock clock) {
+        if (!failedAuthLimit) {
+            return Optional.empty();
+        }
+        return Optional.of(FailedAuthLimiter.builder().clock(clock).maxFailures(failedAuthMaxAttempts)
+                .window(failedAuthWindow).lockout(failedAuthLockout).build());
+    }
+
+    /** @return the request rate limits by class, 0 meaning none */
+    public Map<String, Integer> rateLimits() { return Map.copyOf(rateLimits); }
 
     /** @return the clock */
     public Clock clock() { return clock; }

@@ -89,12 +89,14 @@ public abstract class TransportConformanceBase {
     }
 
     /**
-     * The gateway every server starts from: the default echo agent and the token {@link #TOKEN}.
+     * The gateway every server starts from: the default echo agent and the token {@link #TOKEN},
+     * without request rate limits (the kit drives hundreds of turns with one credential; the tests of
+     * the limits build their own gateway).
      *
      * @return a fresh gateway builder
      */
     protected GatewayBuilder gatewayBuilder() {
-        return Gateway.builder().token(TOKEN);
+        return Gateway.builder().token(TOKEN).noRateLimits();
     }
 
     // ---- servers

@@ -45,13 +45,13 @@ final class ApiRoutes {
                 Route.open("GET", "/health", this::health),
                 Route.open("GET", "/healthz", ctx -> Responses.ok(new Wire.Probe(true, "alive"))),
                 Route.open("GET", "/ready", this::ready),
-                Route.anyCredential("POST", "/api/token/validate", ApiRoutes::validateToken),
-                Route.http("POST", "/api/agent", Scope.CHAT, this::agent),
+                Route.anyCredential("POST", "/api/token/validate", ApiRoutes::validateToken).limitedAs(RateClass.STRICT),
+                Route.http("POST", "/api/agent", Scope.CHAT, this::agent).limitedAs(RateClass.CHAT),
                 Route.http("POST", "/api/agent/wait", Scope.CHAT, this::agentWait),
                 Route.http("POST", "/api/agent/abort", Scope.CHAT, this::agentAbort),
-                Route.http("POST", "/api/chat", Scope.CHAT, this::chat),
+                Route.http("POST", "/api/chat", Scope.CHAT, this::chat).limitedAs(RateClass.CHAT),
                 Route.http("GET", "/api/chat/history", Scope.OPERATOR_READ, this::history),
-                Route.ws("/api/chat/live", Scope.CHAT, ctx -> new ChatLive()));
+                Route.ws("/api/chat/live", Scope.CHAT, ChatLive::new));
     }
 
     private static HttpResponse validateToken(RequestContext ctx) {
@@ -230,11 +230,19 @@ final class ApiRoutes {
     }
 
     /** {@code WS /api/chat/live}: one turn per client message, streamed as chunks. */
+    /** A live chat: each message is a turn, counted against the chat rate limit like an HTTP turn. */
     private final class ChatLive implements WebSocketListener {
+        private final RequestContext upgrade;
+
+        ChatLive(RequestContext upgrade) {
+            this.upgrade = upgrade;
+        }
+
         @Override
         public void onText(WebSocketSession socket, String text) {
             String session = null;
             try {
+                gateway.admit(RateClass.CHAT, upgrade);
                 JsonObject body = JsonCodec.parseObject(text);
                 session = JsonCodec.optionalString(body, "session").orElse(SessionKey.MAIN.value());
                 SessionKey key = SessionKey.of(session);

@@ -5,9 +5,9 @@ import dev.portico.api.GatewayException;
 import dev.portico.api.auth.AuthResult;
 import dev.portico.api.auth.Authenticator;
 import dev.portico.api.auth.Principal;
-import dev.portico.api.auth.Scope;
 import dev.portico.api.session.SessionStore;
 import dev.portico.api.transport.GatewayHandler;
+import dev.portico.api.transport.Headers;
 import dev.portico.api.transport.HttpRequest;
 import dev.portico.api.transport.HttpResponse;
 import dev.portico.api.transport.RunningTransport;
@@ -16,9 +16,11 @@ import dev.portico.api.transport.TransportOptions;
 import dev.portico.api.transport.WebSocketDecision;
 import dev.portico.api.auth.Role;
 import dev.portico.auth.Credential;
+import dev.portico.auth.OriginPolicy;
 import dev.portico.auth.SecurityAudit;
 import dev.portico.auth.TokenAuthenticator;
 import dev.portico.auth.Tokens;
+import dev.portico.auth.TrustedProxies;
 import dev.portico.core.Gateway;
 import dev.portico.core.GatewayBuilder;
 import dev.portico.core.InMemorySessionStore;
@@ -40,9 +42,9 @@ public final class DefaultGateway implements Gateway {
     /** Who every request is when authentication is off. */
     private static final Principal ANONYMOUS = Principal.of("anonymous", Role.OPERATOR);
 
-    private final Authenticator authenticator;
+    private final Guard guard;
     private final boolean authDisabled;
-    private final boolean allowQueryToken;
+    private final boolean allowInsecure;
     private final Optional<String> generatedToken;
     private final Clock clock;
     private final Instant startedAt;
@@ -60,14 +62,15 @@ public final class DefaultGateway implements Gateway {
      */
     public DefaultGateway(GatewayBuilder b) {
         this.authDisabled = b.authDisabled();
-        this.allowQueryToken = b.allowQueryToken();
+        this.allowInsecure = b.allowInsecure();
         Optional<String> generated = Optional.empty();
+        Authenticator authenticator;
         if (b.authenticator().isPresent()) {
-            this.authenticator = b.authenticator().get();
+            authenticator = b.authenticator().get();
         } else if (authDisabled) {
-            this.authenticator = request -> new AuthResult.Authenticated(ANONYMOUS);
+            authenticator = request -> new AuthResult.Authenticated(ANONYMOUS);
         } else if (b.password().isPresent()) {
-            this.authenticator = TokenAuthenticator.of(List.of(Credential.password(b.password().get())));
+            authenticator = TokenAuthenticator.of(List.of(Credential.password(b.password().get())));
         } else {
             List<Credential> credentials = new java.util.ArrayList<>(b.credentials());
             if (b.token().isPresent()) {
@@ -77,10 +80,13 @@ public final class DefaultGateway implements Gateway {
                 credentials.add(Credential.token("token", token, Role.OPERATOR));
                 generated = Optional.of(token);
             }
-            this.authenticator = TokenAuthenticator.of(credentials);
+            authenticator = TokenAuthenticator.of(credentials);
         }
         this.generatedToken = generated;
         this.clock = b.clock();
+        this.guard = new Guard(authenticator, b.allowQueryToken(), authDisabled, OriginPolicy.of(b.corsOrigins()),
+                TrustedProxies.parse(b.trustedProxies()), authDisabled ? Optional.empty() : b.failedAuthLimiter(clock),
+                b.rateLimits(), clock);
         this.startedAt = clock.instant();
         this.version = b.version();
         this.maxBodyBytes = b.maxBodyBytes();
@@ -105,8 +111,13 @@ public final class DefaultGateway implements Gateway {
         Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(options, "options");
         if (authDisabled && !SecurityAudit.isLoopback(options.host())) {
-            throw new IllegalStateException("auth mode none on " + options.host() + ": refused (expected: a loopback "
-                    + "host such as 127.0.0.1, or a token; without auth anyone who can reach the port is an operator)");
+            if (!allowInsecure) {
+                throw new IllegalStateException("auth mode none on " + options.host() + ": refused (expected: a "
+                        + "loopback host such as 127.0.0.1, or a token; without auth anyone who can reach the port is "
+                        + "an operator)");
+            }
+            LOG.log(System.Logger.Level.WARNING, "auth mode none on " + options.host()
+                    + ", allowed as insecure: anyone who can reach the port is an operator");
         }
         RunningTransport running = transport.start(handler, options);
         LOG.log(System.Logger.Level.INFO, "Portico " + version + " serving on " + transport.name() + " at "
@@ -137,60 +148,48 @@ public final class DefaultGateway implements Gateway {
         return draining;
     }
 
-    private Optional<Principal> authorize(Route route, HttpRequest request) {
-        if (route.open()) {
-            return Optional.empty();
-        }
-        AuthResult result = authenticator.authenticate(request);
-        Optional<String> queryToken = Optional.empty();
-        if (result instanceof AuthResult.Missing) {
-            // The query is only read when no header carried a credential.
-            queryToken = request.queryParam("token").filter(t -> !t.isBlank());
-            if (queryToken.isPresent() && allowQueryToken && route.stream()) {
-                result = authenticator.authenticate(withBearer(request, queryToken.get()));
-            }
-        }
-        return switch (result) {
-            case AuthResult.Authenticated a -> {
-                Optional<Scope> scope = route.scope();
-                if (scope.isPresent() && !a.principal().has(scope.get())) {
-                    throw new GatewayException(ErrorCode.FORBIDDEN, "missing scope: " + scope.get().wireName());
-                }
-                yield Optional.of(a.principal());
-            }
-            case AuthResult.Missing m -> throw new GatewayException(ErrorCode.UNAUTHORIZED,
-                    "credential required: send Authorization: Bearer <token> or X-Api-Key: <token>"
-                            + (queryToken.isEmpty() ? "" : !allowQueryToken
-                                    ? " (a ?token= in the URL is not accepted: gateway.auth.allowQueryToken is off)"
-                                    : " (a ?token= in the URL is accepted on streaming routes only)"))
-                    .header("WWW-Authenticate", "Bearer");
-            case AuthResult.Rejected r -> throw new GatewayException(ErrorCode.UNAUTHORIZED, "invalid credential")
-                    .header("WWW-Authenticate", "Bearer");
-        };
+    /**
+     * Takes one request of a class from the rate limit of whoever made it, as the dispatcher does
+     * for every request; for requests within a WebSocket.
+     *
+     * @throws GatewayException {@code RATE_LIMITED} when the limit is reached
+     */
+    void admit(RateClass rateClass, RequestContext ctx) {
+        guard.admit(rateClass, ctx.request(), ctx.principal());
     }
 
-    /** The request with {@code Authorization: Bearer <token>} added (a query token, once allowed). */
-    private static HttpRequest withBearer(HttpRequest request, String token) {
-        return HttpRequest.of(request.method(), request.path(), request.rawQuery(),
-                request.headers().toBuilder().set("Authorization", "Bearer " + token).build(),
-                request.remoteAddress(), request.secure(), request.body());
+    /** The response with more headers; the same response when there are none. */
+    private static HttpResponse withHeaders(HttpResponse response, Headers first, Headers second) {
+        if (first.isEmpty() && second.isEmpty()) {
+            return response;
+        }
+        Headers.Builder h = response.headers().toBuilder();
+        first.forEach(h::set);
+        second.forEach(h::set);
+        return new HttpResponse(response.status(), h.build(), response.body());
     }
 
     /** Answers every request: routing, then authentication, then the route's handler. */
     private final class Dispatcher implements GatewayHandler {
         @Override
         public HttpResponse handle(HttpRequest request) {
+            Headers cors = Headers.empty();
             try {
+                cors = guard.origin(request);
+                Optional<HttpResponse> preflight = guard.preflight(request);
+                if (preflight.isPresent()) {
+                    return preflight.get();
+                }
                 Router.Found found = route(request.method(), request);
                 Route route = found.route();
                 Optional<Principal> principal;
                 try {
-                    principal = authorize(route, request);
+                    principal = guard.authorize(route, request);
                 } catch (GatewayException e) {
                     // A route open to any credential checks credentials: its refusal says so ("valid": false).
                     if (route.scope().isEmpty() && e.code() == ErrorCode.UNAUTHORIZED) {
-                        return Responses.error(e, new Wire.InvalidCredential(false, false,
-                                new Wire.ErrorBody(e.code().name(), e.getMessage())));
+                        return withHeaders(Responses.error(e, new Wire.InvalidCredential(false, false,
+                                new Wire.ErrorBody(e.code().name(), e.getMessage()))), cors, Headers.empty());
                     }
                     throw e;
                 }
@@ -198,9 +197,12 @@ public final class DefaultGateway implements Gateway {
                     throw new GatewayException(ErrorCode.INVALID_REQUEST,
                             request.path() + ": expected a WebSocket upgrade (Upgrade: websocket)");
                 }
-                return route.http().handle(new RequestContext(request, found.params(), principal, maxBodyBytes));
+                Headers limits = route.open() ? Headers.empty() : guard.admit(route.rate(), request, principal);
+                HttpResponse response = route.http().handle(
+                        new RequestContext(request, found.params(), principal, maxBodyBytes));
+                return withHeaders(response, cors, limits);
             } catch (GatewayException e) {
-                return Responses.error(e);
+                return withHeaders(Responses.error(e), cors, Headers.empty());
             } catch (UncheckedIOException e) {
                 LOG.log(System.Logger.Level.DEBUG, "request body of " + request.path() + " could not be read", e);
                 return Responses.error(new GatewayException(ErrorCode.INVALID_REQUEST, "body: could not be read")
@@ -214,13 +216,15 @@ public final class DefaultGateway implements Gateway {
         @Override
         public WebSocketDecision upgrade(HttpRequest request) {
             try {
+                guard.origin(request);
                 Router.Found found = route(Route.WS, request);
                 Route route = found.route();
                 if (route.ws() == null) {
                     throw new GatewayException(ErrorCode.INVALID_REQUEST,
                             request.path() + ": no WebSocket here (expected: a plain HTTP request)");
                 }
-                Optional<Principal> principal = authorize(route, request);
+                Optional<Principal> principal = guard.authorize(route, request);
+                guard.admit(route.rate(), request, principal);
                 return WebSocketDecision.accept(route.ws().open(
                         new RequestContext(request, found.params(), principal, maxBodyBytes)));
             } catch (GatewayException e) {

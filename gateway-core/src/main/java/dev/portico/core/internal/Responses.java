@@ -42,7 +42,6 @@ public final class Responses {
      * @return the response
      */
     public static HttpResponse error(GatewayException e) {
-        Headers.Builder h = JSON.toBuilder();
         return error(e, new Wire.ErrorEnvelope(false, new Wire.ErrorBody(e.code().name(), e.getMessage())));
     }
 

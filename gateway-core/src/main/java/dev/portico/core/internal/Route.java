@@ -21,11 +21,14 @@ import java.util.Optional;
  * @param open whether the route is public (no credential)
  * @param stream whether the route streams (SSE or WebSocket): the only routes that may take a
  *     {@code ?token=} credential, when that is enabled
+ * @param rate the request rate limit the route counts against: {@link RateClass#STRICT} for routes
+ *     that need {@code operator.admin}, {@link RateClass#DEFAULT} for the others unless
+ *     {@link #limitedAs} says otherwise; public routes are never limited
  * @param http the HTTP handler (null for WS routes)
  * @param ws the listener factory (null for HTTP routes)
  */
 public record Route(String method, String pattern, Optional<Scope> scope, boolean open, boolean stream,
-        HttpHandler http, WsHandler ws) {
+        RateClass rate, HttpHandler http, WsHandler ws) {
 
     /** The method name of WebSocket routes in the table. */
     public static final String WS = "WS";
@@ -40,7 +43,8 @@ public record Route(String method, String pattern, Optional<Scope> scope, boolea
      * @return the route
      */
     public static Route http(String method, String pattern, Scope scope, HttpHandler handler) {
-        return new Route(method, pattern, Optional.of(Objects.requireNonNull(scope, "scope")), false, false, handler, null);
+        return new Route(method, pattern, Optional.of(Objects.requireNonNull(scope, "scope")), false, false, rateOf(scope),
+                handler, null);
     }
 
     /**
@@ -52,7 +56,8 @@ public record Route(String method, String pattern, Optional<Scope> scope, boolea
      * @return the route
      */
     public static Route sse(String pattern, Scope scope, HttpHandler handler) {
-        return new Route("GET", pattern, Optional.of(Objects.requireNonNull(scope, "scope")), false, true, handler, null);
+        return new Route("GET", pattern, Optional.of(Objects.requireNonNull(scope, "scope")), false, true, rateOf(scope),
+                handler, null);
     }
 
     /**
@@ -64,7 +69,7 @@ public record Route(String method, String pattern, Optional<Scope> scope, boolea
      * @return the route
      */
     public static Route anyCredential(String method, String pattern, HttpHandler handler) {
-        return new Route(method, pattern, Optional.empty(), false, false, handler, null);
+        return new Route(method, pattern, Optional.empty(), false, false, RateClass.DEFAULT, handler, null);
     }
 
     /**
@@ -76,7 +81,8 @@ public record Route(String method, String pattern, Optional<Scope> scope, boolea
      * @return the route
      */
     public static Route ws(String pattern, Scope scope, WsHandler handler) {
-        return new Route(WS, pattern, Optional.of(Objects.requireNonNull(scope, "scope")), false, true, null, handler);
+        return new Route(WS, pattern, Optional.of(Objects.requireNonNull(scope, "scope")), false, true, rateOf(scope),
+                null, handler);
     }
 
     /**
@@ -88,7 +94,21 @@ public record Route(String method, String pattern, Optional<Scope> scope, boolea
      * @return the route
      */
     public static Route open(String method, String pattern, HttpHandler handler) {
-        return new Route(method, pattern, Optional.empty(), true, false, handler, null);
+        return new Route(method, pattern, Optional.empty(), true, false, RateClass.DEFAULT, handler, null);
+    }
+
+    /**
+     * This route, counted against another request rate limit.
+     *
+     * @param rateClass the limit
+     * @return the route
+     */
+    public Route limitedAs(RateClass rateClass) {
+        return new Route(method, pattern, scope, open, stream, rateClass, http, ws);
+    }
+
+    private static RateClass rateOf(Scope scope) {
+        return scope == Scope.OPERATOR_ADMIN ? RateClass.STRICT : RateClass.DEFAULT;
     }
 
     /**
@@ -133,6 +153,7 @@ public record Route(String method, String pattern, Optional<Scope> scope, boolea
      * @param scope the scope
      * @param open whether it is public
      * @param stream whether it streams
+     * @param rate the request rate limit
      * @param http the HTTP handler
      * @param ws the listener factory
      */
@@ -140,6 +161,7 @@ public record Route(String method, String pattern, Optional<Scope> scope, boolea
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(pattern, "pattern");
         Objects.requireNonNull(scope, "scope");
+        Objects.requireNonNull(rate, "rate");
         if (open && scope.isPresent()) {
             throw new IllegalArgumentException("route " + method + " " + pattern + ": public, yet needs a scope");
         }
