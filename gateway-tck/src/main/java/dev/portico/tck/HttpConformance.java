@@ -85,6 +85,69 @@ public abstract class HttpConformance extends TransportConformanceBase {
     }
 
     /**
+     * A browser request from a foreign origin is refused 403; one from an allowed origin gets the
+     * CORS headers, and its preflight is answered 204.
+     *
+     * @throws Exception when the exchange with the server fails
+     */
+    @Test
+    public void browserOriginsAreCheckedAndPreflightsAnswered() throws Exception {
+        TckServer server = start(gatewayBuilder().corsOrigins(List.of("https://console.example.com")).build().handler());
+        Reply foreign = get(server, "/api/sessions", bearer("Origin", "https://evil.example"));
+        assertEnvelope(foreign, 403, "FORBIDDEN");
+        assertFalse(foreign.header("Access-Control-Allow-Origin").isPresent(), () -> foreign.toString());
+        Reply allowed = get(server, "/api/sessions", bearer("Origin", "https://console.example.com"));
+        assertEquals(200, allowed.status(), () -> allowed.toString());
+        assertEquals("https://console.example.com", allowed.header("Access-Control-Allow-Origin").orElse(""),
+                () -> allowed.toString());
+        Reply preflight = send(request(server.http("/api/agent"), "Origin", "https://console.example.com",
+                "Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", "authorization")
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build());
+        assertEquals(204, preflight.status(), () -> preflight.toString());
+        assertEquals("https://console.example.com", preflight.header("Access-Control-Allow-Origin").orElse(""),
+                () -> preflight.toString());
+        assertTrue(preflight.header("Access-Control-Allow-Headers").orElse("").contains("Authorization"),
+                () -> preflight.toString());
+    }
+
+    /**
+     * Past a request rate limit the answer is 429 with {@code Retry-After} and
+     * {@code X-RateLimit-Remaining: 0}.
+     *
+     * @throws Exception when the exchange with the server fails
+     */
+    @Test
+    public void rateLimitedRequestsGet429WithRetryAfter() throws Exception {
+        TckServer server = start(gatewayBuilder().rateLimit("default", 2).build().handler());
+        assertEquals("1", get(server, "/api/sessions", bearer()).header("X-RateLimit-Remaining").orElse(""));
+        assertEquals(200, get(server, "/api/sessions", bearer()).status());
+        Reply limited = get(server, "/api/sessions", bearer());
+        assertEnvelope(limited, 429, "RATE_LIMITED");
+        assertEquals("30", limited.header("Retry-After").orElse(""), () -> limited.toString());
+        assertEquals("0", limited.header("X-RateLimit-Remaining").orElse(""), () -> limited.toString());
+    }
+
+    /**
+     * Wrong credentials relayed by a proxy on the same host (so not local, though the socket peer is
+     * loopback) lock the client out: 429 with {@code Retry-After}, even for the right credential.
+     *
+     * @throws Exception when the exchange with the server fails
+     */
+    @Test
+    public void repeatedWrongCredentialsLockTheClientOut() throws Exception {
+        TckServer server = start(gatewayBuilder().failedAuthLimit(3, Duration.ofMinutes(1), Duration.ofMinutes(5))
+                .build().handler());
+        for (int i = 0; i < 3; i++) {
+            assertEnvelope(get(server, "/api/sessions", "Authorization", "Bearer wrong-token-0123456789",
+                    "X-Forwarded-For", "198.51.100.7"), 401, "UNAUTHORIZED");
+        }
+        Reply locked = get(server, "/api/sessions", bearer("X-Forwarded-For", "198.51.100.7"));
+        assertEnvelope(locked, 429, "RATE_LIMITED");
+        assertEquals("300", locked.header("Retry-After").orElse(""), () -> locked.toString());
+        assertEquals(200, get(server, "/api/sessions", bearer()).status(), "a direct loopback client is exempt");
+    }
+
+    /**
      * An unknown path is 404 in the JSON error envelope, not a server-specific error page.
      *
      * @throws Exception when the exchange with the server fails

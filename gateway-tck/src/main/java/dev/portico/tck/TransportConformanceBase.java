@@ -267,9 +267,16 @@ public abstract class TransportConformanceBase {
 
     // ---- request and response helpers
 
-    /** @return the header pair {@code Authorization: Bearer <TOKEN>} */
-    static String[] bearer() {
-        return new String[] {"Authorization", "Bearer " + TOKEN};
+    /**
+     * @param morePairs more headers: name, value, name, value, ...
+     * @return the header pair {@code Authorization: Bearer <TOKEN>}, then the others
+     */
+    static String[] bearer(String... morePairs) {
+        String[] pairs = new String[2 + morePairs.length];
+        pairs[0] = "Authorization";
+        pairs[1] = "Bearer " + TOKEN;
+        System.arraycopy(morePairs, 0, pairs, 2, morePairs.length);
+        return pairs;
     }
 
     /**

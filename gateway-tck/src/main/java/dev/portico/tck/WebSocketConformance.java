@@ -68,6 +68,58 @@ public abstract class WebSocketConformance extends TransportConformanceBase {
         assertEquals("UNAUTHORIZED", envelope.getJsonObject("error").getString("code"), () -> "401 body: " + body);
     }
 
+    /**
+     * An upgrade from a foreign browser origin is refused 403 before the handshake, whatever its
+     * credential (cross-site WebSocket hijacking); one from the gateway's own origin is accepted.
+     *
+     * @throws Exception when the exchange with the server fails
+     */
+    @Test
+    public void upgradeFromAForeignOriginIs403() throws Exception {
+        TckServer server = startGateway();
+        RawConnection c = raw(server);
+        c.writeHead("GET /api/chat/live HTTP/1.1\r\n"
+                + "Host: " + server.authority() + "\r\n"
+                + "Origin: https://evil.example\r\n"
+                + "Authorization: Bearer " + TOKEN + "\r\n"
+                + "Upgrade: websocket\r\n"
+                + "Connection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                + "Sec-WebSocket-Version: 13\r\n"
+                + "\r\n");
+        c.deadline(WAIT);
+        RawConnection.Head head = c.readHead();
+        assertEquals(403, head.status(), () -> "status line of an upgrade from a foreign origin: " + head.statusLine());
+        assertFalse(head.first("upgrade").orElse("").toLowerCase(Locale.ROOT).contains("websocket"),
+                () -> "a rejected upgrade must not be upgraded: " + head);
+        String body = new String(c.body(head).readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals("FORBIDDEN", Reply.parseObject(body, "403 body").getJsonObject("error").getString("code"),
+                () -> "403 body: " + body);
+
+        WsClient same = websocket(server.ws("/api/chat/live"), Map.of("Authorization", "Bearer " + TOKEN,
+                "Origin", "http://" + server.authority()));
+        same.send(json("session", "tck-ws-origin", "message", "same origin"));
+        assertChatTurn(same, "tck-ws-origin", "same origin");
+    }
+
+    /**
+     * Each live chat message counts against the chat rate limit like an HTTP turn; past it the
+     * answer is a {@code chat_error} frame and the socket stays open.
+     */
+    @Test
+    public void liveChatTurnsCountAgainstTheChatRateLimit() {
+        TckServer server = start(gatewayBuilder().rateLimit("chat", 1).build().handler());
+        WsClient ws = websocket(server.ws("/api/chat/live"), Map.of("Authorization", "Bearer " + TOKEN));
+        ws.send(json("session", "tck-ws-limit", "message", "first"));
+        assertChatTurn(ws, "tck-ws-limit", "first");
+        ws.send(json("session", "tck-ws-limit", "message", "second"));
+        JsonObject error = ws.nextJson(WAIT);
+        assertEquals("chat_error", error.getString("type", ""), () -> "answer past the limit: " + error);
+        assertTrue(error.getString("error", "").startsWith("rate limit reached: 1 chat requests per minute"),
+                () -> "answer past the limit: " + error);
+        assertTrue(ws.isOpen(), "the socket stays open past the limit");
+    }
+
     /** {@code /api/chat/live} streams {@code chat_chunk} frames whose deltas form the reply, then {@code chat_done}. */
     @Test
     public void chatStreamsChunksThenDone() {

@@ -242,11 +242,11 @@ final class ApiRoutes {
         public void onText(WebSocketSession socket, String text) {
             String session = null;
             try {
-                gateway.admit(RateClass.CHAT, upgrade);
                 JsonObject body = JsonCodec.parseObject(text);
                 session = JsonCodec.optionalString(body, "session").orElse(SessionKey.MAIN.value());
                 SessionKey key = SessionKey.of(session);
                 String message = JsonCodec.requiredString(body, "message");
+                gateway.admit(RateClass.CHAT, upgrade);
                 stream(socket, conversations.start(key, message));
             } catch (GatewayException e) {
                 socket.sendText(JsonCodec.write(new Wire.ChatError(false, "chat_error", e.getMessage(), session)));
