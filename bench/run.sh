@@ -7,8 +7,12 @@
 #   (c)  an authenticated POST /api/agent through the gateway (echo agent), the clients spread over
 #        256 sessions (one conversation per client, as in real use),
 #   (d)  the same, every request in the one session "main" (turns of a session run one at a time),
-#   (e)  (c) with the file session store (default fsync policy) instead of the in-memory one.
-# Prints req/s and p99 for each and the ratios to (a) and (a').
+#   (e)  (c) with the file session store (default fsync policy) instead of the in-memory one,
+#   (f)  an authenticated GET /api/models (the cheapest authenticated route) through a gateway with
+#        every guard at work: the request carries X-Forwarded-For, so it is not a local one and the
+#        failed-auth lockout is consulted, and the route's rate limit class has a limit (too high to
+#        be reached), so each request takes a token from its bucket.
+# Prints req/s and p99 for each and the ratios to (a) and (a'); f/b is the cost of authentication.
 # Usage: bench/run.sh [duration-seconds (10)] [warmup-seconds (5)] [connections (50)]
 # Targets 127.0.0.1 only; every wrk run is bounded in time.
 set -euo pipefail
@@ -50,6 +54,11 @@ request = function()
   n = n + 1
   return wrk.format(nil, nil, nil, '{"message":"hello from wrk","session":"bench-' .. (n % 256) .. '"}')
 end
+LUA
+
+cat >"$work/authenticated.lua" <<LUA
+wrk.headers["Authorization"] = "Bearer $token"
+wrk.headers["X-Forwarded-For"] = "198.51.100.7"
 LUA
 
 server_pid=""
@@ -100,6 +109,7 @@ for server in helidon undertow; do
   read -r d d99 < <(run_wrk "http://127.0.0.1:$port/api/agent" "$work/agent-main.lua")
   stop_server
   start_server "file-$server"; read -r e e99 < <(run_wrk "http://127.0.0.1:$port/api/agent" "$work/agent-sessions.lua"); stop_server
+  start_server "secure-$server"; read -r f f99 < <(run_wrk "http://127.0.0.1:$port/api/models" "$work/authenticated.lua"); stop_server
   row "$server" "(a)  bare $server /health handler" "$a" "$a99"
   if [ "$server" = undertow ]; then
     row "$server" "(a*) same, dispatched to a virtual thread" "$ad" "$ad99"
@@ -109,7 +119,8 @@ for server in helidon undertow; do
   row "$server" "(c)  gateway POST /api/agent, 256 sessions" "$c" "$c99"
   row "$server" "(d)  gateway POST /api/agent, one session" "$d" "$d99"
   row "$server" "(e)  (c) on the file session store" "$e" "$e99"
-  printf '%-10s b/a = %s  c/a = %s  d/a = %s  e/a = %s  |  b/a'"'"' = %s  c/a'"'"' = %s  e/a'"'"' = %s\n\n' "$server" \
-    "$(ratio "$b" "$a")" "$(ratio "$c" "$a")" "$(ratio "$d" "$a")" "$(ratio "$e" "$a")" \
+  row "$server" "(f)  authenticated GET /api/models, guarded" "$f" "$f99"
+  printf '%-10s b/a = %s  c/a = %s  d/a = %s  e/a = %s  f/b = %s  |  b/a'"'"' = %s  c/a'"'"' = %s  e/a'"'"' = %s\n\n' "$server" \
+    "$(ratio "$b" "$a")" "$(ratio "$c" "$a")" "$(ratio "$d" "$a")" "$(ratio "$e" "$a")" "$(ratio "$f" "$b")" \
     "$(ratio "$b" "$ab")" "$(ratio "$c" "$ab")" "$(ratio "$e" "$ab")"
 done

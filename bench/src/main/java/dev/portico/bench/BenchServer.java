@@ -7,6 +7,7 @@ import dev.portico.api.transport.HttpResponse;
 import dev.portico.api.transport.Transport;
 import dev.portico.api.transport.TransportOptions;
 import dev.portico.api.transport.WebSocketDecision;
+import dev.portico.auth.RateLimiter;
 import dev.portico.core.Gateway;
 import dev.portico.server.helidon.HelidonTransport;
 import dev.portico.server.undertow.UndertowTransport;
@@ -86,8 +87,11 @@ public final class BenchServer {
             case "events-helidon" -> Gateway.builder().token(args[2]).noRateLimits().maxEventStreams(5000).build()
                     .start(new HelidonTransport(), options).port();
             case "gateway-undertow" -> gateway(new UndertowTransport(), options, args[2]);
+            case "secure-helidon" -> secureGateway(new HelidonTransport(), options, args[2]);
+            case "secure-undertow" -> secureGateway(new UndertowTransport(), options, args[2]);
             default -> throw new IllegalArgumentException("mode: " + mode
-                    + " (expected: raw-helidon, raw-undertow, raw-undertow-dispatch, bare-helidon, bare-undertow, gateway-helidon, gateway-undertow)");
+                    + " (expected: raw-helidon, raw-undertow, raw-undertow-dispatch, bare-helidon, bare-undertow, gateway-helidon, gateway-undertow, "
+                    + "secure-helidon, secure-undertow, file-helidon, file-undertow, events-helidon)");
         };
         System.out.println("READY " + bound);
         System.out.flush();
@@ -96,6 +100,16 @@ public final class BenchServer {
 
     private static int gateway(Transport transport, TransportOptions options, String token) {
         return Gateway.builder().token(token).noRateLimits().build().start(transport, options).port();
+    }
+
+    /**
+     * The gateway with every guard on a request's path working: the default failed-auth lockout
+     * and a rate limit on the {@code default} class too high to be reached in a run, so that each
+     * authenticated read takes a token from a bucket.
+     */
+    private static int secureGateway(Transport transport, TransportOptions options, String token) {
+        return Gateway.builder().token(token).rateLimit("default", RateLimiter.MAX_BURST).build()
+                .start(transport, options).port();
     }
 
     private static int fileGateway(Transport transport, TransportOptions options, String token) {
