@@ -48,6 +48,7 @@ class OriginPolicyTest {
         assertEquals(Optional.of("nosniff"), headers.first("X-Content-Type-Options"));
         assertEquals(Optional.of("DENY"), headers.first("X-Frame-Options"));
         assertEquals(Optional.of("no-referrer"), headers.first("Referrer-Policy"));
+        assertEquals(Optional.of(HttpResponse.CONTENT_SECURITY_POLICY), headers.first("Content-Security-Policy"));
     }
 
     // ---- check: requests without Origin and from the gateway's own origin

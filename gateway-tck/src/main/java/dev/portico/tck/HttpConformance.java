@@ -81,6 +81,8 @@ public abstract class HttpConformance extends TransportConformanceBase {
             assertEquals("nosniff", reply.header("X-Content-Type-Options").orElse(""), () -> reply.toString());
             assertEquals("DENY", reply.header("X-Frame-Options").orElse(""), () -> reply.toString());
             assertEquals("no-referrer", reply.header("Referrer-Policy").orElse(""), () -> reply.toString());
+            assertEquals(HttpResponse.CONTENT_SECURITY_POLICY, reply.header("Content-Security-Policy").orElse(""),
+                    () -> reply.toString());
         }
     }
 

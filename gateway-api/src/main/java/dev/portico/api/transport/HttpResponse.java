@@ -95,8 +95,11 @@ public record HttpResponse(int status, Headers headers, ResponseBody body) {
 
     /**
      * Adds the headers every Portico response carries, so a browser never sniffs a JSON body into
-     * something else, frames a response, or leaks the URL in a referrer: {@code X-Content-Type-Options:
-     * nosniff}, {@code X-Frame-Options: DENY}, {@code Referrer-Policy: no-referrer}.
+     * something else, frames a response, leaks the URL in a referrer, or runs anything a response
+     * contains: {@code X-Content-Type-Options: nosniff}, {@code X-Frame-Options: DENY},
+     * {@code Referrer-Policy: no-referrer} and {@link #CONTENT_SECURITY_POLICY} as
+     * {@code Content-Security-Policy}. A route that serves an HTML page sets its own policy after
+     * these, replacing this one.
      *
      * @param headers the headers being built
      * @return the same builder
@@ -104,8 +107,17 @@ public record HttpResponse(int status, Headers headers, ResponseBody body) {
     public static Headers.Builder withSecurityHeaders(Headers.Builder headers) {
         return headers.set("X-Content-Type-Options", "nosniff")
                 .set("X-Frame-Options", "DENY")
-                .set("Referrer-Policy", "no-referrer");
+                .set("Referrer-Policy", "no-referrer")
+                .set("Content-Security-Policy", CONTENT_SECURITY_POLICY);
     }
+
+    /**
+     * The content security policy of every response unless a route sets another: nothing may be
+     * loaded, run or framed ({@code default-src 'none'; frame-ancestors 'none'; base-uri 'none';
+     * form-action 'none'}), so HTML that ends up in an answer stays inert.
+     */
+    public static final String CONTENT_SECURITY_POLICY =
+            "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
     /**
      * Whether the transport must close the connection after this response (the core asks for this

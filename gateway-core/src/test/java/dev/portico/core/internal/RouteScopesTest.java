@@ -115,6 +115,8 @@ class RouteScopesTest {
         assertEquals("nosniff", r.headers().first("X-Content-Type-Options").orElse(null), name);
         assertEquals("DENY", r.headers().first("X-Frame-Options").orElse(null), name);
         assertEquals("no-referrer", r.headers().first("Referrer-Policy").orElse(null), name);
+        assertEquals("default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+                r.headers().first("Content-Security-Policy").orElse(null), name);
     }
 
     /** Calls a route; a WebSocket route is asked to upgrade, and an accepted upgrade answers null. */
