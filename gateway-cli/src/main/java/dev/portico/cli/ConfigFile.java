@@ -3,6 +3,10 @@ package dev.portico.cli;
 import dev.portico.api.auth.Role;
 import dev.portico.api.auth.Scope;
 import dev.portico.auth.Credential;
+import dev.portico.auth.FailedAuthLimiter;
+import dev.portico.auth.OriginPolicy;
+import dev.portico.auth.RateLimiter;
+import dev.portico.auth.TrustedProxies;
 import dev.portico.core.FsyncPolicy;
 import jakarta.json.Json;
 import jakarta.json.JsonNumber;
@@ -47,6 +51,11 @@ import java.util.regex.Pattern;
  * @param sessionsFsyncIntervalMs {@code gateway.sessions.fsyncIntervalMs}: the longest a written
  *     message waits for its fsync under {@code batched}
  * @param limits {@code gateway.limits}
+ * @param corsOrigins {@code gateway.corsOrigins}: browser origins allowed besides the gateway's own
+ * @param trustedProxies {@code gateway.trustedProxies}: addresses or CIDR blocks whose forwarding
+ *     headers are believed
+ * @param rateLimits {@code gateway.rateLimits}: requests per minute per credential by class
+ *     ({@code chat}, {@code strict}, {@code default}), only the classes the file sets, 0 meaning none
  * @param providers {@code providers.<name>}, in file order
  * @param agentDefaults {@code agents.defaults}
  */
@@ -58,8 +67,14 @@ record ConfigFile(
         Optional<FsyncPolicy> sessionsFsync,
         OptionalLong sessionsFsyncIntervalMs,
         Limits limits,
+        List<String> corsOrigins,
+        List<String> trustedProxies,
+        Map<String, Integer> rateLimits,
         Map<String, Provider> providers,
         AgentDefaults agentDefaults) {
+
+    /** The request rate limit classes, in the order error messages list them. */
+    static final List<String> RATE_CLASSES = List.of("chat", "strict", "default");
 
     /**
      * {@code gateway.limits}.
@@ -103,21 +118,42 @@ record ConfigFile(
      * @param password {@code password} (or {@code ${ENV}})
      * @param allowQueryToken {@code allowQueryToken}: accept {@code ?token=} on streaming routes
      * @param credentials {@code credentials}: named tokens, each with a {@code role} or {@code scopes}
+     * @param rateLimit {@code rateLimit}: the lockout after repeated failed authentication
      */
     record Auth(Optional<String> mode, Optional<String> token, Optional<String> password, boolean allowQueryToken,
-            List<Credential> credentials) {
-        static final Auth NONE = new Auth(Optional.empty(), Optional.empty(), Optional.empty(), false, List.of());
+            List<Credential> credentials, FailedAuthLimit rateLimit) {
+        static final Auth NONE = new Auth(Optional.empty(), Optional.empty(), Optional.empty(), false, List.of(),
+                FailedAuthLimit.DEFAULT);
+    }
+
+    /**
+     * {@code gateway.auth.rateLimit}: a client address that presents {@code maxAttempts} wrong
+     * credentials within {@code windowMs} is refused for {@code blockDurationMs}.
+     *
+     * @param enabled {@code enabled}: whether the lockout is on
+     * @param maxAttempts {@code maxAttempts}: wrong credentials that start a lockout, &gt; 0
+     * @param windowMs {@code windowMs}: how long a wrong credential counts, in milliseconds, &gt; 0
+     * @param blockDurationMs {@code blockDurationMs}: how long a lockout lasts, in milliseconds, &gt; 0
+     */
+    record FailedAuthLimit(boolean enabled, int maxAttempts, long windowMs, long blockDurationMs) {
+        /** The lockout of a file that does not configure one: on, 10 attempts in 60 s lock out for 5 minutes. */
+        static final FailedAuthLimit DEFAULT = new FailedAuthLimit(true, FailedAuthLimiter.DEFAULT_MAX_FAILURES,
+                FailedAuthLimiter.DEFAULT_WINDOW.toMillis(), FailedAuthLimiter.DEFAULT_LOCKOUT.toMillis());
     }
 
     /** A config with nothing set. */
     static final ConfigFile EMPTY = new ConfigFile(Optional.empty(), OptionalInt.empty(), Optional.empty(),
-            Auth.NONE, Optional.empty(), OptionalLong.empty(), Limits.NONE, Map.of(), AgentDefaults.NONE);
+            Auth.NONE, Optional.empty(), OptionalLong.empty(), Limits.NONE, List.of(), List.of(), Map.of(), Map.of(),
+            AgentDefaults.NONE);
 
     /** {@code ${NAME}}: the value of an environment variable. */
     private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
 
-    /** Copies the providers, keeping their order. */
+    /** Copies the lists and maps, keeping their order. */
     ConfigFile {
+        corsOrigins = List.copyOf(corsOrigins);
+        trustedProxies = List.copyOf(trustedProxies);
+        rateLimits = Collections.unmodifiableMap(new LinkedHashMap<>(rateLimits));
         providers = Collections.unmodifiableMap(new LinkedHashMap<>(providers));
     }
 
@@ -231,11 +267,40 @@ record ConfigFile(
                 auth(f, auth, env),
                 fsync(f, sessions),
                 f.longValue(sessions, "gateway.sessions", 1, 10_000, "fsyncIntervalMs", "fsync_interval_ms"),
-                limitValues, providers, agentDefaults(f, root, providers));
+                limitValues,
+                f.strings(gateway, "gateway", "corsOrigins", OriginPolicy::of),
+                f.strings(gateway, "gateway", "trustedProxies", TrustedProxies::parse),
+                rateLimits(f, f.object(gateway, "rateLimits", "gateway.rateLimits")),
+                providers, agentDefaults(f, root, providers));
         if (!f.errors.isEmpty()) {
             throw new Invalid(file + ":\n  " + String.join("\n  ", f.errors));
         }
         return config;
+    }
+
+    private static Map<String, Integer> rateLimits(Fields f, JsonObject section) {
+        Map<String, Integer> rates = new LinkedHashMap<>();
+        for (String name : section.keySet()) {
+            String path = "gateway.rateLimits." + name;
+            if (!RATE_CLASSES.contains(name)) {
+                f.errors.add(path + ": unknown class (expected: one of " + String.join(", ", RATE_CLASSES) + ")");
+                continue;
+            }
+            f.integer(section, name, path, 0, RateLimiter.MAX_BURST).ifPresent(rate -> rates.put(name, rate));
+        }
+        return rates;
+    }
+
+    private static FailedAuthLimit failedAuthLimit(Fields f, JsonObject auth) {
+        String path = "gateway.auth.rateLimit";
+        JsonObject limit = f.object(auth, "rateLimit", path);
+        FailedAuthLimit d = FailedAuthLimit.DEFAULT;
+        return new FailedAuthLimit(
+                f.bool(limit, "enabled", path + ".enabled").orElse(d.enabled()),
+                (int) f.positive(limit, "maxAttempts", path + ".maxAttempts", Integer.MAX_VALUE).orElse(d.maxAttempts()),
+                f.positive(limit, "windowMs", path + ".windowMs", Long.MAX_VALUE).orElse(d.windowMs()),
+                f.positive(limit, "blockDurationMs", path + ".blockDurationMs", Long.MAX_VALUE)
+                        .orElse(d.blockDurationMs()));
     }
 
     private static Auth auth(Fields f, JsonObject auth, Function<String, String> env) {
@@ -259,7 +324,7 @@ record ConfigFile(
                 }
             }
         }
-        return new Auth(mode, token, password, query, credentials);
+        return new Auth(mode, token, password, query, credentials, failedAuthLimit(f, auth));
     }
 
     private static Optional<Credential> credential(Fields f, JsonValue v, String path, Function<String, String> env) {
@@ -417,6 +482,17 @@ record ConfigFile(
             return OptionalInt.of((int) n.getAsLong());
         }
 
+        /** An integer &gt; 0 and at most {@code max}, or empty when unset or not one. */
+        OptionalLong positive(JsonObject parent, String name, String path, long max) {
+            OptionalLong n = longValue(parent, name, path);
+            if (n.isPresent() && (n.getAsLong() <= 0 || n.getAsLong() > max)) {
+                errors.add(path + ": " + n.getAsLong() + " (expected: > 0" + (n.getAsLong() > 0 ? ", at most " + max : "")
+                        + ")");
+                return OptionalLong.empty();
+            }
+            return n;
+        }
+
         /** The one of {@code names} that is set, or empty; both set is a problem. */
         Optional<String> present(JsonObject parent, String path, String... names) {
             String found = null;
@@ -486,6 +562,24 @@ record ConfigFile(
             }
             errors.add(path + ": expected true or false");
             return Optional.empty();
+        }
+
+        /**
+         * A list of strings under {@code <section>.<name>}, checked by the parser the gateway itself
+         * uses, whose message names the bad entry as {@code <name>[<index>]}. The parser only runs
+         * when every entry is a string, so that its indexes are the file's.
+         */
+        List<String> strings(JsonObject parent, String section, String name, Function<List<String>, ?> parser) {
+            int before = errors.size();
+            List<String> entries = strings(parent, name, section + "." + name);
+            if (errors.size() == before) {
+                try {
+                    parser.apply(entries);
+                } catch (IllegalArgumentException e) {
+                    errors.add(section + "." + e.getMessage());
+                }
+            }
+            return entries;
         }
 
         List<String> strings(JsonObject parent, String name, String path) {

@@ -3,6 +3,7 @@ package dev.portico.cli;
 import dev.portico.api.transport.Transport;
 import dev.portico.api.transport.TransportException;
 import dev.portico.api.transport.TransportOptions;
+import dev.portico.auth.SecurityAudit;
 import dev.portico.auth.Tokens;
 import dev.portico.api.session.SessionQuery;
 import dev.portico.api.session.SessionStore;
@@ -20,7 +21,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -40,30 +40,16 @@ import picocli.CommandLine.Option;
 @Command(name = "gateway", mixinStandardHelpOptions = true, versionProvider = Portico.Version.class,
         description = "Run the gateway in the foreground; Ctrl-C stops it gracefully.")
 final class GatewayCommand implements Callable<Integer> {
-    /** Exit code for a bad command line or config. */
+    /** Exit code for a bad command line or config, or a critical finding of the security audit. */
     static final int USAGE = 2;
     /** Exit code for a gateway that could not start (port in use, unreadable state). */
     static final int FAILED = 1;
 
-    @Option(names = "--host", paramLabel = "ADDRESS", description = "Address to bind (default: 127.0.0.1).")
-    String host;
-
-    @Option(names = "--port", paramLabel = "PORT", description = "Port to bind, 0 for any free port (default: 18790).")
-    Integer port;
+    @CommandLine.Mixin
+    GatewaySetup.Options shared = new GatewaySetup.Options();
 
     @Option(names = "--server", paramLabel = "NAME", description = "Server adapter: helidon (default) or undertow.")
     String server;
-
-    @Option(names = "--token", paramLabel = "TOKEN",
-            description = "API token (default: gateway.auth.token, else <state dir>/token, generated on first run).")
-    String token;
-
-    @Option(names = "--state-dir", paramLabel = "DIR", description = "State directory (default: ~/.portico).")
-    Path stateDir;
-
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "JSON config file (default: <state dir>/config.json when it exists).")
-    Path config;
 
     @Option(names = "--provider-url", paramLabel = "URL",
             description = "Base URL of an OpenAI-compatible API (provider 'default'), such as http://127.0.0.1:11434/v1; needs --model.")
@@ -76,6 +62,10 @@ final class GatewayCommand implements Callable<Integer> {
     @Option(names = "--api-key-env", paramLabel = "NAME",
             description = "Environment variable holding the API key for --provider-url.")
     String apiKeyEnv;
+
+    @Option(names = "--allow-insecure",
+            description = "Start despite critical security audit findings, such as auth mode none beyond loopback.")
+    boolean allowInsecure;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -93,23 +83,21 @@ final class GatewayCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Path state = stateDir != null ? stateDir : Path.of(System.getProperty("user.home"), ".portico");
-        Path configFile = config != null ? config : state.resolve("config.json");
-        ConfigFile file = ConfigFile.EMPTY;
-        if (config != null || Files.exists(configFile)) {
-            try {
-                file = ConfigFile.read(configFile, env);
-            } catch (ConfigFile.Invalid e) {
-                err.println("error: config " + e.getMessage());
-                return USAGE;
-            }
+        GatewaySetup setup;
+        try {
+            setup = GatewaySetup.resolve(shared, env);
+        } catch (IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            return USAGE;
         }
+        ConfigFile file = setup.file();
+        GatewaySetup.Auth auth = setup.auth();
 
         Transport transport;
         TransportOptions options;
         GatewayBuilder builder = Gateway.builder();
-        String tokenSource;
-        String apiToken;
+        Optional<String> storedToken;
+        Optional<String> apiToken;
         Optional<OpenAiCompatibleAgent> modelAgent;
         try {
             modelAgent = modelAgent(file);
@@ -117,56 +105,20 @@ final class GatewayCommand implements Callable<Integer> {
             // The gateway hands the agent at most historyLimit messages; let a wider window see them.
             file.agentDefaults().historyWindow().ifPresent(w -> builder.historyLimit(Math.max(w, builder.historyLimit())));
             transport = transport(server != null ? server : file.server().orElse("helidon"));
-            options = transportOptions(file);
+            options = transportOptions(setup);
             file.limits().maxBodyBytes().ifPresent(builder::maxBodyBytes);
             file.limits().runTimeoutSeconds().ifPresent(s -> builder.runTimeout(Duration.ofSeconds(s)));
             file.limits().maxConcurrentRuns().ifPresent(builder::maxConcurrentRuns);
             file.limits().runQueueTimeoutSeconds().ifPresent(s -> builder.runQueueTimeout(Duration.ofSeconds(s)));
             file.limits().runGraceSeconds().ifPresent(s -> builder.runGrace(Duration.ofSeconds(s)));
             file.limits().maxEventStreams().ifPresent(builder::maxEventStreams);
-            ConfigFile.Auth auth = file.auth();
-            Optional<String> envToken = Optional.ofNullable(env.apply("PORTICO_GATEWAY_TOKEN")).filter(t -> !t.isBlank());
-            Optional<String> password = Optional.ofNullable(env.apply("PORTICO_GATEWAY_PASSWORD"))
-                    .or(auth::password);
-            boolean tokenGiven = token != null || envToken.isPresent() || auth.token().isPresent();
-            String mode = Optional.ofNullable(env.apply("PORTICO_GATEWAY_AUTH_MODE")).filter(m -> !m.isBlank())
-                    .or(auth::mode).orElse(password.isPresent() && !tokenGiven ? "password" : "token");
-            if (tokenGiven && password.isPresent()) {
-                throw new IllegalArgumentException("gateway.auth: a token and a password are both set (expected: one; "
-                        + "gateway.auth.mode picks which)");
-            }
-            builder.allowQueryToken(auth.allowQueryToken());
-            switch (mode) {
-                case "none" -> {
-                    builder.noAuth();
-                    apiToken = null;
-                    tokenSource = "auth mode none: every caller is an operator";
-                }
-                case "password" -> {
-                    builder.password(password.orElseThrow(() -> new IllegalArgumentException(
-                            "gateway.auth.mode password: no password (expected: gateway.auth.password or PORTICO_GATEWAY_PASSWORD)")));
-                    apiToken = null;
-                    tokenSource = "auth mode password";
-                }
-                case "token" -> {
-                    if (token != null) {
-                        apiToken = token;
-                        tokenSource = "from --token";
-                    } else if (envToken.isPresent()) {
-                        apiToken = envToken.get();
-                        tokenSource = "from PORTICO_GATEWAY_TOKEN";
-                    } else if (auth.token().isPresent()) {
-                        apiToken = auth.token().get();
-                        tokenSource = "from " + configFile;
-                    } else {
-                        Path tokenFile = state.resolve("token");
-                        apiToken = Tokens.loadOrCreate(tokenFile);
-                        tokenSource = "stored in " + tokenFile;
-                    }
-                    builder.token(apiToken).credentials(auth.credentials());
-                }
-                default -> throw new IllegalArgumentException("PORTICO_GATEWAY_AUTH_MODE: " + mode
-                        + " (expected: token, password or none)");
+            security(builder, file);
+            storedToken = auth.tokenFile().map(Tokens::loadOrCreate);
+            apiToken = auth.token().or(() -> storedToken);
+            switch (auth.mode()) {
+                case "none" -> builder.noAuth();
+                case "password" -> builder.password(auth.password().orElseThrow());
+                default -> builder.token(apiToken.orElseThrow()).credentials(file.auth().credentials());
             }
         } catch (IllegalArgumentException e) {
             err.println("error: " + e.getMessage());
@@ -176,10 +128,10 @@ final class GatewayCommand implements Callable<Integer> {
             return FAILED;
         }
 
-        Path sessionsDir = state.resolve("sessions");
+        Path sessionsDir = setup.stateDir().resolve("sessions");
         FileSessionStore store;
         try {
-            Tokens.createOwnerOnlyDirectory(state);
+            Tokens.createOwnerOnlyDirectory(setup.stateDir());
             FileSessionStore.Builder sessions = FileSessionStore.builder().directory(sessionsDir)
                     .fsync(file.sessionsFsync().orElse(FsyncPolicy.BATCHED));
             file.sessionsFsyncIntervalMs().ifPresent(ms -> sessions.fsyncInterval(Duration.ofMillis(ms)));
@@ -195,6 +147,16 @@ final class GatewayCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             store.close();
             err.println("error: " + e.getMessage());
+            return USAGE;
+        }
+        List<SecurityAudit.Finding> findings = SecurityAudit.run(setup.auditSettings(storedToken));
+        if (SecurityAudit.hasCritical(findings) && !allowInsecure) {
+            store.close();
+            err.println("error: security audit: critical: " + findings.stream()
+                    .filter(f -> f.severity() == SecurityAudit.Severity.CRITICAL).map(SecurityAudit.Finding::id)
+                    .distinct().collect(Collectors.joining(", "))
+                    + " (fix what the lines below say, or start anyway with --allow-insecure)");
+            printFindings(err, findings);
             return USAGE;
         }
         RunningGateway run;
@@ -213,11 +175,12 @@ final class GatewayCommand implements Callable<Integer> {
         running = run;
         String url = "http://" + hostForUrl(options.host()) + ":" + run.port();
         out.println("Portico " + gateway.version() + " is serving on " + url + " (" + transport.name() + ")");
-        out.println("  auth: " + (apiToken != null ? "token " + Tokens.mask(apiToken) + " (" + tokenSource + ")" : tokenSource)
+        out.println("  auth: " + apiToken.map(t -> "token " + Tokens.mask(t) + " (" + auth.source() + ")").orElse(auth.source())
                 + (file.auth().credentials().isEmpty() ? "" : ", plus " + file.auth().credentials().size() + " named credentials"));
         out.println("  sessions: " + sessionsDir + " (" + store.count(new SessionQuery(Optional.empty(), true, 0, 1)) + " stored)");
         out.println("  agent: " + modelAgent.map(GatewayCommand::describe)
                 .orElse("echo (no model provider configured; see --provider-url and --model)"));
+        printFindings(out, findings);
         out.println("  try:   curl " + url + "/health");
         out.println("Press Ctrl-C to stop.");
         out.flush();
@@ -233,6 +196,26 @@ final class GatewayCommand implements Callable<Integer> {
         Runtime.getRuntime().removeShutdownHook(hook);
         stop(run, store, options.drainTimeout(), out);
         return 0;
+    }
+
+    /** One line per finding, as {@link SecurityAudit#toText} writes them, under the startup lines. */
+    private static void printFindings(PrintWriter to, List<SecurityAudit.Finding> findings) {
+        SecurityAudit.toText(findings).lines().forEach(line -> to.println("  security: " + line));
+        to.flush();
+    }
+
+    /** Applies the browser origins, trusted proxies, rate limits and failed authentication lockout. */
+    private void security(GatewayBuilder builder, ConfigFile file) {
+        builder.allowQueryToken(file.auth().allowQueryToken()).allowInsecure(allowInsecure)
+                .corsOrigins(file.corsOrigins()).trustedProxies(file.trustedProxies());
+        file.rateLimits().forEach(builder::rateLimit);
+        ConfigFile.FailedAuthLimit lockout = file.auth().rateLimit();
+        if (lockout.enabled()) {
+            builder.failedAuthLimit(lockout.maxAttempts(), Duration.ofMillis(lockout.windowMs()),
+                    Duration.ofMillis(lockout.blockDurationMs()));
+        } else {
+            builder.noFailedAuthLimit();
+        }
     }
 
     private static void stop(RunningGateway run, SessionStore store, Duration drain, PrintWriter out) {
@@ -338,10 +321,11 @@ final class GatewayCommand implements Callable<Integer> {
         return model.id() + " via " + p.baseUrl() + (p.hasApiKey() ? " (API key set)" : " (no API key)");
     }
 
-    private TransportOptions transportOptions(ConfigFile file) {
+    private static TransportOptions transportOptions(GatewaySetup setup) {
+        ConfigFile file = setup.file();
         TransportOptions.Builder b = TransportOptions.builder();
-        b.host(host != null ? host : file.host().orElse("127.0.0.1"));
-        b.port(port != null ? port : file.port().orElse(TransportOptions.DEFAULT_PORT));
+        b.host(setup.host());
+        b.port(setup.port());
         file.limits().maxBodyBytes().ifPresent(b::maxBodyBytes);
         file.limits().maxHeaderBytes().ifPresent(b::maxHeaderBytes);
         file.limits().idleTimeoutSeconds().ifPresent(s -> b.idleTimeout(Duration.ofSeconds(s)));

@@ -18,7 +18,7 @@ import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The {@code providers} and {@code agents.defaults} keys of the config file. */
+/** Reading the config file: the model keys, the limits and the security keys, and their errors. */
 class ConfigFileTest {
     static final Map<String, String> ENV = Map.of("OPENAI_KEY", "sk-from-the-environment-123");
 
@@ -154,5 +154,79 @@ class ConfigFileTest {
         assertTrue(read("{}").sessionsFsyncIntervalMs().isEmpty());
         String m = problems("{\"gateway\": {\"sessions\": {\"fsyncIntervalMs\": 0}}}");
         assertTrue(m.contains("gateway.sessions.fsyncIntervalMs: 0 (expected: 1..10000)"), m);
+    }
+
+    @Test
+    void securityKeysAreRead() throws Exception {
+        ConfigFile config = read("""
+                {"gateway": {
+                  "corsOrigins": ["https://console.example.com", "*"],
+                  "trustedProxies": ["10.0.0.5", "fd00::/8"],
+                  "rateLimits": {"chat": 30, "default": 0},
+                  "auth": {"rateLimit": {"enabled": true, "maxAttempts": 3, "windowMs": 1000, "blockDurationMs": 2000}}
+                }}
+                """);
+        assertEquals(List.of("https://console.example.com", "*"), config.corsOrigins());
+        assertEquals(List.of("10.0.0.5", "fd00::/8"), config.trustedProxies());
+        assertEquals(Map.of("chat", 30, "default", 0), config.rateLimits());
+        assertEquals(new ConfigFile.FailedAuthLimit(true, 3, 1000, 2000), config.auth().rateLimit());
+
+        ConfigFile off = read("{\"gateway\": {\"auth\": {\"rateLimit\": {\"enabled\": false}}}}");
+        assertEquals(new ConfigFile.FailedAuthLimit(false, 10, 60_000, 300_000), off.auth().rateLimit());
+    }
+
+    @Test
+    void withoutSecurityKeysTheGatewayDefaultsApply() throws Exception {
+        ConfigFile config = read("{\"gateway\": {\"port\": 1234}}");
+        assertEquals(List.of(), config.corsOrigins());
+        assertEquals(List.of(), config.trustedProxies());
+        assertEquals(Map.of(), config.rateLimits());
+        assertEquals(new ConfigFile.FailedAuthLimit(true, 10, 60_000, 300_000), config.auth().rateLimit());
+    }
+
+    @Test
+    void securityKeyProblemsNameTheirPath() throws Exception {
+        String m = problems("""
+                {"gateway": {
+                  "corsOrigins": "https://console.example.com",
+                  "trustedProxies": ["10.0.0.0/8", 7],
+                  "rateLimits": {"chat": -1, "strict": "many", "burst": 5, "default": 100000001},
+                  "auth": {"rateLimit": {"enabled": "yes", "maxAttempts": 0, "windowMs": -5, "blockDurationMs": 1.5}}
+                }}
+                """);
+        for (String expected : List.of(
+                "gateway.corsOrigins: expected a list of strings",
+                "gateway.trustedProxies[1]: expected a non-empty string",
+                "gateway.rateLimits.chat: -1 (expected: 0..100000000)",
+                "gateway.rateLimits.strict: expected an integer",
+                "gateway.rateLimits.burst: unknown class (expected: one of chat, strict, default)",
+                "gateway.rateLimits.default: 100000001 (expected: 0..100000000)",
+                "gateway.auth.rateLimit.enabled: expected true or false",
+                "gateway.auth.rateLimit.maxAttempts: 0 (expected: > 0)",
+                "gateway.auth.rateLimit.windowMs: -5 (expected: > 0)",
+                "gateway.auth.rateLimit.blockDurationMs: expected an integer")) {
+            assertTrue(m.contains(expected), () -> "missing <" + expected + "> in:\n" + m);
+        }
+    }
+
+    @Test
+    void originsAndProxiesAreCheckedAsTheGatewayChecksThem() throws Exception {
+        String m = problems("""
+                {"gateway": {
+                  "corsOrigins": ["https://console.example.com", "console.example.com"],
+                  "trustedProxies": ["10.0.0.0/33"]
+                }}
+                """);
+        assertTrue(m.contains("gateway.corsOrigins[1]: console.example.com (expected: http(s)://host[:port])"), m);
+        assertTrue(m.contains("gateway.trustedProxies[0]: 10.0.0.0/33"), m);
+
+        String shapes = problems("""
+                {"gateway": {"rateLimits": [60], "auth": {"rateLimit": true}}}
+                """);
+        assertTrue(shapes.contains("gateway.rateLimits: expected an object"), shapes);
+        assertTrue(shapes.contains("gateway.auth.rateLimit: expected an object"), shapes);
+
+        String big = problems("{\"gateway\": {\"auth\": {\"rateLimit\": {\"maxAttempts\": 3000000000}}}}");
+        assertTrue(big.contains("gateway.auth.rateLimit.maxAttempts: 3000000000 (expected: > 0, at most 2147483647)"), big);
     }
 }

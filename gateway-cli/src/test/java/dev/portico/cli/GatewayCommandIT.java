@@ -2,7 +2,9 @@ package dev.portico.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import com.sun.net.httpserver.HttpServer;
 import jakarta.json.Json;
@@ -11,9 +13,11 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringReader;
 import java.io.StringWriter;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,6 +25,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -187,7 +192,7 @@ class GatewayCommandIT {
         String[][] cases = {
             {"{\"gateway\": {\"auth\": {\"token\": \"changeme\"}}}", "token: a placeholder value"},
             {"{\"gateway\": {\"auth\": {\"token\": \"too-short\"}}}", "token: 9 characters (expected: at least 16"},
-            {"{\"gateway\": {\"host\": \"0.0.0.0\", \"auth\": {\"mode\": \"none\"}}}", "auth mode none on 0.0.0.0: refused"},
+            {"{\"gateway\": {\"host\": \"0.0.0.0\", \"auth\": {\"mode\": \"none\"}}}", "gateway.bind_no_auth"},
             {"{\"gateway\": {\"auth\": {\"token\": \"a-real-token-0123456789\", \"password\": \"pw\"}}}",
                 "a token and a password are both set"},
             {"{\"gateway\": {\"auth\": {\"mode\": \"password\"}}}", "gateway.auth.mode password: no password"},
@@ -421,5 +426,148 @@ class GatewayCommandIT {
         assertTrue(out.toString().startsWith("portico "), out.toString());
         assertEquals(0, cli().execute("gateway", "--help"));
         assertTrue(out.toString().contains("--state-dir"));
+    }
+
+    /**
+     * Runs a command that must exit without serving, with an empty environment. Should the gateway
+     * start anyway, it is stopped and the test fails instead of waiting for a stop that never comes.
+     */
+    int exitWithoutStarting(String... args) throws Exception {
+        CommandLine cl = cli();
+        GatewayCommand cmd = cl.getSubcommands().get("gateway").getCommand();
+        cmd.env = Map.<String, String>of()::get;
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cl.execute(args));
+        // Whichever comes first, the exit or the start, releases the wait.
+        exit.whenComplete((code, failure) -> cmd.started.countDown());
+        assertTrue(cmd.started.await(20, TimeUnit.SECONDS), "neither exited nor started");
+        if (cmd.running != null) {
+            cmd.stopRequested.countDown();
+            exit.get(20, TimeUnit.SECONDS);
+            fail("the gateway started: " + out);
+        }
+        return exit.get(20, TimeUnit.SECONDS);
+    }
+
+    /** A GET with the given header name/value pairs. */
+    static HttpResponse<String> get(GatewayCommand cmd, String path, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + cmd.running.port() + path));
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void authNoneBeyondLoopbackIsRefusedByTheAuditWithoutBinding() throws Exception {
+        Files.writeString(state.resolve("config.json"), "{\"gateway\": {\"host\": \"0.0.0.0\", \"auth\": {\"mode\": \"none\"}}}");
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        assertEquals(GatewayCommand.USAGE, exitWithoutStarting("gateway", "--port", Integer.toString(port),
+                "--state-dir", state.toString()));
+        String error = err.toString();
+        assertTrue(error.startsWith("error: security audit: critical: gateway.bind_no_auth"), error);
+        assertTrue(error.contains("--allow-insecure"), error);
+        assertTrue(error.contains("security: CRITICAL gateway.bind_no_auth: authentication is off (auth mode none) and the "
+                + "gateway listens on every interface (0.0.0.0)"), error);
+        assertTrue(error.contains("(fix: bind to 127.0.0.1, or set the auth mode to token)"), error);
+        assertEquals("", out.toString());
+        assertThrows(ConnectException.class, () -> new Socket(InetAddress.getLoopbackAddress(), port).close());
+    }
+
+    @Test
+    void allowInsecureStartsAuthNoneBeyondLoopbackAndPrintsTheFinding() throws Exception {
+        Files.writeString(state.resolve("config.json"), "{\"gateway\": {\"host\": \"0.0.0.0\", \"auth\": {\"mode\": \"none\"}}}");
+        GatewayCommand cmd = startWith(Map.of(), "gateway", "--port", "0", "--state-dir", state.toString(), "--allow-insecure");
+        try {
+            String printed = out.toString();
+            assertTrue(printed.contains("  security: CRITICAL gateway.bind_no_auth: authentication is off"), printed);
+            assertTrue(printed.contains("is serving on http://0.0.0.0:" + cmd.running.port()), printed);
+            HttpResponse<String> r = get(cmd, "/api/chat/history");
+            assertEquals(200, r.statusCode(), "no credential needed: " + r.body());
+            assertFalse(err.toString().contains("error:"), err.toString());
+        } finally {
+            stop(cmd);
+        }
+    }
+
+    @Test
+    void aStateDirectoryOthersCanReadIsRefused() throws Exception {
+        Path shared = state.resolve("shared");
+        Files.createDirectory(shared, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        assertEquals(GatewayCommand.USAGE, exitWithoutStarting("gateway", "--port", "0", "--state-dir", shared.toString()));
+        String error = err.toString();
+        assertTrue(error.startsWith("error: security audit: critical: state.permissions"), error);
+        assertTrue(error.contains("security: CRITICAL state.permissions: the state directory " + shared
+                + " is readable by group and others (rwxr-xr-x)"), error);
+        assertTrue(error.contains("(fix: chmod 700 " + shared + ")"), error);
+        assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(shared)),
+                "the gateway reports the mode, it does not change it");
+    }
+
+    @Test
+    void rateLimitsAndBrowserOriginsFromTheConfigAreApplied() throws Exception {
+        Files.writeString(state.resolve("config.json"), """
+                {"gateway": {
+                  "auth": {"token": "config-token-0123456789", "allowQueryToken": true},
+                  "rateLimits": {"default": 1},
+                  "corsOrigins": ["https://console.example.com"]
+                }}
+                """);
+        GatewayCommand cmd = startWith(Map.of(), "gateway", "--port", "0", "--state-dir", state.toString());
+        try {
+            assertTrue(out.toString().contains("  security: WARN gateway.query_token_enabled: "), out.toString());
+
+            HttpResponse<String> first = get(cmd, "/api/chat/history", "X-Api-Key", "config-token-0123456789",
+                    "Origin", "https://console.example.com");
+            assertEquals(200, first.statusCode(), first.body());
+            assertEquals(Optional.of("https://console.example.com"), first.headers().firstValue("Access-Control-Allow-Origin"));
+            assertEquals(Optional.of("1"), first.headers().firstValue("X-RateLimit-Limit"));
+
+            HttpResponse<String> second = get(cmd, "/api/chat/history", "X-Api-Key", "config-token-0123456789");
+            assertEquals(429, second.statusCode(), second.body());
+            assertTrue(second.headers().firstValue("Retry-After").isPresent(), second.headers().toString());
+
+            HttpResponse<String> foreign = get(cmd, "/api/chat/history", "X-Api-Key", "config-token-0123456789",
+                    "Origin", "https://elsewhere.example");
+            assertEquals(403, foreign.statusCode(), foreign.body());
+            assertTrue(foreign.headers().firstValue("Access-Control-Allow-Origin").isEmpty(), foreign.headers().toString());
+        } finally {
+            stop(cmd);
+        }
+    }
+
+    @Test
+    void trustedProxiesAndTheFailedAuthLockoutFromTheConfigAreApplied() throws Exception {
+        Files.writeString(state.resolve("config.json"), """
+                {"gateway": {
+                  "auth": {"token": "config-token-0123456789",
+                           "rateLimit": {"maxAttempts": 1, "windowMs": 60000, "blockDurationMs": 60000}},
+                  "trustedProxies": ["127.0.0.1"]
+                }}
+                """);
+        GatewayCommand cmd = startWith(Map.of(), "gateway", "--port", "0", "--state-dir", state.toString());
+        try {
+            assertEquals(401, get(cmd, "/api/chat/history", "X-Api-Key", "wrong-token-0123456789",
+                    "X-Forwarded-For", "203.0.113.7").statusCode());
+            HttpResponse<String> locked = get(cmd, "/api/chat/history", "X-Api-Key", "config-token-0123456789",
+                    "X-Forwarded-For", "203.0.113.7");
+            assertEquals(429, locked.statusCode(), "one wrong credential locks the forwarded client out: " + locked.body());
+            HttpResponse<String> other = get(cmd, "/api/chat/history", "X-Api-Key", "config-token-0123456789",
+                    "X-Forwarded-For", "203.0.113.8");
+            assertEquals(200, other.statusCode(), "another client behind the same proxy is not: " + other.body());
+        } finally {
+            stop(cmd);
+        }
+    }
+
+    @Test
+    void anInvalidBrowserOriginIsAConfigError() throws Exception {
+        Files.writeString(state.resolve("config.json"), "{\"gateway\": {\"corsOrigins\": [\"console.example.com\"]}}");
+        assertEquals(GatewayCommand.USAGE, cli().execute("gateway", "--port", "0", "--state-dir", state.toString()));
+        assertTrue(err.toString().contains("gateway.corsOrigins[0]: console.example.com (expected: http(s)://host[:port])"),
+                err.toString());
+        assertFalse(Files.exists(state.resolve("token")), "nothing is written for a bad config");
     }
 }
