@@ -23,8 +23,22 @@ import java.util.function.BiConsumer;
 public final class Headers {
     private static final Headers EMPTY = new Headers(Map.of());
 
-    /** Keyed by the lower-cased name; each entry keeps the first spelling and all values. */
+    /**
+     * Keyed by the lower-cased name; each entry keeps the first spelling and all values. Never
+     * changed once these headers exist, and never handed out.
+     */
     private final Map<String, Entry> entries;
+
+    /**
+     * The lower-cased form of the header names the gateway looks up on every request, so that a
+     * lookup by one of them neither allocates nor hashes a new string.
+     */
+    private static final Map<String, String> KNOWN_KEYS = knownKeys("Accept", "Access-Control-Request-Method",
+            "Authorization", "Cache-Control", "Connection", "Content-Length", "Content-Security-Policy",
+            "Content-Type", "Forwarded", "Host", "Last-Event-ID", "Origin", "Referrer-Policy", "Retry-After",
+            "Sec-WebSocket-Key", "Sec-WebSocket-Version", "Transfer-Encoding", "Upgrade", "Vary", "WWW-Authenticate",
+            "X-Api-Key", "X-Content-Type-Options", "X-Forwarded-For", "X-Frame-Options", "X-Portico-Scopes",
+            "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-Real-IP");
 
     private record Entry(String name, List<String> values) {}
 
@@ -116,14 +130,32 @@ public final class Headers {
     }
 
     /**
+     * These headers with those of {@code more} added; a header of {@code more} replaces one of the
+     * same name here. Cheaper than going through a builder: nothing is copied but the map.
+     *
+     * @param more the headers to add
+     * @return the combined headers; this instance when {@code more} is empty
+     */
+    public Headers with(Headers more) {
+        if (more.entries.isEmpty()) {
+            return this;
+        }
+        if (entries.isEmpty()) {
+            return more;
+        }
+        Map<String, Entry> combined = LinkedHashMap.newLinkedHashMap(entries.size() + more.entries.size());
+        combined.putAll(entries);
+        combined.putAll(more.entries);
+        return new Headers(combined);
+    }
+
+    /**
      * A builder that starts with these headers.
      *
-     * @return a new builder holding a copy of these headers
+     * @return a new builder holding these headers (they are copied when it first changes them)
      */
     public Builder toBuilder() {
-        Builder b = new Builder();
-        forEach(b::add);
-        return b;
+        return new Builder(this);
     }
 
     @Override
@@ -136,15 +168,38 @@ public final class Headers {
         return sb.append('}').toString();
     }
 
-    private static String key(String name) {
-        return Objects.requireNonNull(name, "name").toLowerCase(Locale.ROOT);
+    private static Map<String, String> knownKeys(String... names) {
+        Map<String, String> keys = new java.util.HashMap<>();
+        for (String name : names) {
+            String key = name.toLowerCase(Locale.ROOT);
+            keys.put(name, key);
+            keys.put(key, key);
+        }
+        return Map.copyOf(keys);
     }
 
-    /** Builds {@link Headers}. Not thread-safe. */
-    public static final class Builder {
-        private final Map<String, Entry> entries = new LinkedHashMap<>();
+    private static String key(String name) {
+        String known = KNOWN_KEYS.get(Objects.requireNonNull(name, "name"));
+        return known != null ? known : name.toLowerCase(Locale.ROOT);
+    }
 
-        private Builder() {}
+    /**
+     * Builds {@link Headers}. Not thread-safe. Building hands the builder's map to the headers
+     * without copying it; a builder used again afterwards copies it first (copy on write).
+     */
+    public static final class Builder {
+        private Map<String, Entry> entries;
+        /** The headers that hold {@link #entries} as they are, which must then not change; or null. */
+        private Headers built;
+
+        private Builder() {
+            this.entries = new LinkedHashMap<>();
+        }
+
+        private Builder(Headers from) {
+            this.entries = from.entries;
+            this.built = from;
+        }
 
         /**
          * Adds a value to a header, keeping any values already present.
@@ -155,7 +210,16 @@ public final class Headers {
          */
         public Builder add(String name, String value) {
             Objects.requireNonNull(value, "value");
-            entries.computeIfAbsent(key(name), k -> new Entry(name, new ArrayList<>())).values().add(value);
+            String key = key(name);
+            Entry e = entries.get(key);
+            if (e == null) {
+                writable().put(key, new Entry(name, List.of(value)));
+            } else {
+                List<String> values = new ArrayList<>(e.values().size() + 1);
+                values.addAll(e.values());
+                values.add(value);
+                writable().put(key, new Entry(e.name(), Collections.unmodifiableList(values)));
+            }
             return this;
         }
 
@@ -168,9 +232,7 @@ public final class Headers {
          */
         public Builder set(String name, String value) {
             Objects.requireNonNull(value, "value");
-            List<String> values = new ArrayList<>();
-            values.add(value);
-            entries.put(key(name), new Entry(name, values));
+            writable().put(key(name), new Entry(name, List.of(value)));
             return this;
         }
 
@@ -181,7 +243,10 @@ public final class Headers {
          * @return this builder
          */
         public Builder remove(String name) {
-            entries.remove(key(name));
+            String key = key(name);
+            if (entries.containsKey(key)) {
+                writable().remove(key);
+            }
             return this;
         }
 
@@ -204,9 +269,18 @@ public final class Headers {
             if (entries.isEmpty()) {
                 return EMPTY;
             }
-            Map<String, Entry> copy = new LinkedHashMap<>();
-            entries.forEach((k, e) -> copy.put(k, new Entry(e.name(), List.copyOf(e.values()))));
-            return new Headers(Collections.unmodifiableMap(copy));
+            if (built == null) {
+                built = new Headers(entries);
+            }
+            return built;
+        }
+
+        private Map<String, Entry> writable() {
+            if (built != null) {
+                entries = new LinkedHashMap<>(entries);
+                built = null;
+            }
+            return entries;
         }
     }
 }

@@ -163,10 +163,7 @@ public final class DefaultGateway implements Gateway {
         if (first.isEmpty() && second.isEmpty()) {
             return response;
         }
-        Headers.Builder h = response.headers().toBuilder();
-        first.forEach(h::set);
-        second.forEach(h::set);
-        return new HttpResponse(response.status(), h.build(), response.body());
+        return new HttpResponse(response.status(), response.headers().with(first).with(second), response.body());
     }
 
     /** Answers every request: routing, then authentication, then the route's handler. */

@@ -2,6 +2,7 @@ package dev.portico.core.internal;
 
 import dev.portico.api.agent.Agent;
 import dev.portico.api.auth.Scope;
+import dev.portico.api.transport.HttpResponse;
 import dev.portico.core.ModelInfo;
 import dev.portico.core.OpenAiCompatibleAgent;
 import dev.portico.core.ProviderInfo;
@@ -12,15 +13,21 @@ import java.util.List;
 /** {@code GET /api/providers} and {@code GET /api/models}: what the agent is configured with, never a secret. */
 final class ModelRoutes {
     private final Agent agent;
+    // An agent's providers and models are fixed when it is built, and responses are immutable:
+    // both answers are made once.
+    private final HttpResponse providers;
+    private final HttpResponse models;
 
     ModelRoutes(Agent agent) {
         this.agent = agent;
+        this.providers = Responses.ok(providers());
+        this.models = Responses.ok(models());
     }
 
     List<Route> routes() {
         return List.of(
-                Route.http("GET", "/api/providers", Scope.OPERATOR_READ, ctx -> Responses.ok(providers())),
-                Route.http("GET", "/api/models", Scope.OPERATOR_READ, ctx -> Responses.ok(models())));
+                Route.http("GET", "/api/providers", Scope.OPERATOR_READ, ctx -> providers),
+                Route.http("GET", "/api/models", Scope.OPERATOR_READ, ctx -> models));
     }
 
     private Providers providers() {
