@@ -46,26 +46,8 @@ public abstract class WebSocketConformance extends TransportConformanceBase {
      */
     @Test
     public void upgradeWithoutCredentialIs401() throws Exception {
-        TckServer server = startGateway();
-        RawConnection c = raw(server);
-        c.writeHead("GET /api/chat/live HTTP/1.1\r\n"
-                + "Host: " + server.authority() + "\r\n"
-                + "Upgrade: websocket\r\n"
-                + "Connection: Upgrade\r\n"
-                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                + "Sec-WebSocket-Version: 13\r\n"
-                + "\r\n");
-        c.deadline(WAIT);
-        RawConnection.Head head = c.readHead();
-        assertEquals(401, head.status(), () -> "status line of an upgrade without a token: " + head.statusLine());
-        assertFalse(head.first("upgrade").orElse("").toLowerCase(Locale.ROOT).contains("websocket"),
-                () -> "a rejected upgrade must not be upgraded: " + head);
-        assertTrue(head.first("content-type").orElse("").toLowerCase(Locale.ROOT).startsWith("application/json"),
-                () -> "Content-Type of the 401: " + head);
-        String body = new String(c.body(head).readAllBytes(), StandardCharsets.UTF_8);
-        JsonObject envelope = Reply.parseObject(body, "401 body");
-        assertEquals(JsonValue.FALSE, envelope.get("ok"), () -> "401 body: " + body);
-        assertEquals("UNAUTHORIZED", envelope.getJsonObject("error").getString("code"), () -> "401 body: " + body);
+        JsonObject envelope = assertRefusedUpgrade(startGateway(), "", 401);
+        assertEquals("UNAUTHORIZED", envelope.getJsonObject("error").getString("code"), () -> "401 body: " + envelope);
     }
 
     /**
@@ -77,24 +59,9 @@ public abstract class WebSocketConformance extends TransportConformanceBase {
     @Test
     public void upgradeFromAForeignOriginIs403() throws Exception {
         TckServer server = startGateway();
-        RawConnection c = raw(server);
-        c.writeHead("GET /api/chat/live HTTP/1.1\r\n"
-                + "Host: " + server.authority() + "\r\n"
-                + "Origin: https://evil.example\r\n"
-                + "Authorization: Bearer " + TOKEN + "\r\n"
-                + "Upgrade: websocket\r\n"
-                + "Connection: Upgrade\r\n"
-                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                + "Sec-WebSocket-Version: 13\r\n"
-                + "\r\n");
-        c.deadline(WAIT);
-        RawConnection.Head head = c.readHead();
-        assertEquals(403, head.status(), () -> "status line of an upgrade from a foreign origin: " + head.statusLine());
-        assertFalse(head.first("upgrade").orElse("").toLowerCase(Locale.ROOT).contains("websocket"),
-                () -> "a rejected upgrade must not be upgraded: " + head);
-        String body = new String(c.body(head).readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals("FORBIDDEN", Reply.parseObject(body, "403 body").getJsonObject("error").getString("code"),
-                () -> "403 body: " + body);
+        JsonObject envelope = assertRefusedUpgrade(server,
+                "Origin: https://evil.example\r\nAuthorization: Bearer " + TOKEN + "\r\n", 403);
+        assertEquals("FORBIDDEN", envelope.getJsonObject("error").getString("code"), () -> "403 body: " + envelope);
 
         WsClient same = websocket(server.ws("/api/chat/live"), Map.of("Authorization", "Bearer " + TOKEN,
                 "Origin", "http://" + server.authority()));
@@ -258,6 +225,35 @@ public abstract class WebSocketConformance extends TransportConformanceBase {
         ws.request(Long.MAX_VALUE);
         int code = closeCode.get(WAIT.toSeconds() * 2, java.util.concurrent.TimeUnit.SECONDS);
         assertEquals(WebSocketCloseCodes.POLICY_VIOLATION, code, "close code for a consumer that stopped reading");
+    }
+
+    /**
+     * Sends an upgrade of {@code /api/chat/live} with extra header lines and checks that it is
+     * refused with the status, without a handshake, in the JSON envelope.
+     *
+     * @return the envelope
+     */
+    private JsonObject assertRefusedUpgrade(TckServer server, String extraHeaderLines, int status) throws Exception {
+        RawConnection c = raw(server);
+        c.writeHead("GET /api/chat/live HTTP/1.1\r\n"
+                + "Host: " + server.authority() + "\r\n"
+                + extraHeaderLines
+                + "Upgrade: websocket\r\n"
+                + "Connection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                + "Sec-WebSocket-Version: 13\r\n"
+                + "\r\n");
+        c.deadline(WAIT);
+        RawConnection.Head head = c.readHead();
+        assertEquals(status, head.status(), () -> "status line of the refused upgrade: " + head.statusLine());
+        assertFalse(head.first("upgrade").orElse("").toLowerCase(Locale.ROOT).contains("websocket"),
+                () -> "a rejected upgrade must not be upgraded: " + head);
+        assertTrue(head.first("content-type").orElse("").toLowerCase(Locale.ROOT).startsWith("application/json"),
+                () -> "Content-Type of the refusal: " + head);
+        String body = new String(c.body(head).readAllBytes(), StandardCharsets.UTF_8);
+        JsonObject envelope = Reply.parseObject(body, status + " body");
+        assertEquals(JsonValue.FALSE, envelope.get("ok"), () -> status + " body: " + body);
+        return envelope;
     }
 
     private static RecordingSocket recording(AtomicReference<RecordingSocket> into) {
