@@ -37,6 +37,13 @@ class LayerRulesTest {
             .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "dev.portico.api..", "dev.portico.auth..")
             .because("gateway-auth must stay usable without the engine or a server library");
 
+    /** Rule 2b: gateway-cron depends on gateway-api and cron-utils only. */
+    @ArchTest
+    static final ArchRule cronDependsOnApiOnly = classes().that().resideInAPackage("dev.portico.cron..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "dev.portico.api..", "dev.portico.cron..",
+                    "com.cronutils..")
+            .because("the scheduler must stay usable without the engine or a server library");
+
     /** Rule 3a: the Helidon adapter depends on the API and Helidon only, never on the other adapter. */
     @ArchTest
     static final ArchRule helidonAdapterIsThin = noClasses().that().resideInAPackage("dev.portico.server.helidon..")

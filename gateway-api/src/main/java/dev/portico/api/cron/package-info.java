@@ -1,0 +1,2 @@
+/** Scheduled jobs: their schedules, as the scheduler and the API share them. */
+package dev.portico.api.cron;
