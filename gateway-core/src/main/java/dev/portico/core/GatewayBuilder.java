@@ -470,8 +470,10 @@ public final class GatewayBuilder {
     public List<String> trustedProxies() { return trustedProxies; }
 
     /**
-     * @return the failed authentication limiter, or empty when it is off
+     * A new failed authentication limiter with these settings.
+     *
      * @param clock the clock it reads
+     * @return the limiter, or empty when the lockout is off
      */
     public Optional<FailedAuthLimiter> failedAuthLimiter(Clock clock) {
         if (!failedAuthLimit) {
