@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -13,6 +14,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.Optional;
 import java.util.Set;
 
 /** Generating, storing and showing tokens. */
@@ -21,16 +23,20 @@ public final class Tokens {
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> OWNER_DIR = PosixFilePermissions.fromString("rwx------");
 
+    /** The length of a {@linkplain #generate() generated} token in characters. */
+    public static final int GENERATED_LENGTH = 43;
+    private static final int GENERATED_BYTES = 32;
+
     private Tokens() {}
 
     /**
      * A new random token: 32 bytes from a {@link SecureRandom}, URL-safe base64 without padding
-     * (43 characters).
+     * ({@value #GENERATED_LENGTH} characters).
      *
      * @return the token
      */
     public static String generate() {
-        byte[] bytes = new byte[32];
+        byte[] bytes = new byte[GENERATED_BYTES];
         RANDOM.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
@@ -45,10 +51,11 @@ public final class Tokens {
      * @throws UncheckedIOException when the file cannot be read or written, or is empty
      */
     public static String loadOrCreate(Path file) {
+        Optional<String> stored = load(file);
+        if (stored.isPresent()) {
+            return stored.get();
+        }
         try {
-            if (Files.exists(file)) {
-                return read(file);
-            }
             Path dir = file.toAbsolutePath().getParent();
             createOwnerOnlyDirectory(dir);
             String token = generate();
@@ -68,8 +75,29 @@ public final class Tokens {
             }
             return read(file);
         } catch (IOException e) {
-            throw new UncheckedIOException("token file " + file + ": " + e.getMessage(), e);
+            throw failure(file, e);
         }
+    }
+
+    /**
+     * Reads the token stored in {@code file}, without creating anything.
+     *
+     * @param file the token file
+     * @return the token, or empty when the file does not exist
+     * @throws UncheckedIOException when the file cannot be read, or is empty
+     */
+    public static Optional<String> load(Path file) {
+        try {
+            return Optional.of(read(file));
+        } catch (NoSuchFileException missing) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw failure(file, e);
+        }
+    }
+
+    private static UncheckedIOException failure(Path file, IOException e) {
+        return new UncheckedIOException("token file " + file + ": " + e.getMessage(), e);
     }
 
     /**
@@ -88,7 +116,7 @@ public final class Tokens {
     private static String read(Path file) throws IOException {
         String token = Files.readString(file, StandardCharsets.UTF_8).trim();
         if (token.isEmpty()) {
-            throw new IOException("the file is empty; delete it to have a new token generated");
+            throw new IOException("empty (expected: a token; delete the file to have a new one generated)");
         }
         return token;
     }

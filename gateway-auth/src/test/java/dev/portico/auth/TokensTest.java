@@ -21,6 +21,7 @@ class TokensTest {
     void generatedTokensAre32RandomBytes() {
         String a = Tokens.generate();
         assertEquals(32, Base64.getUrlDecoder().decode(a).length);
+        assertEquals(Tokens.GENERATED_LENGTH, a.length());
         assertNotEquals(a, Tokens.generate());
     }
 

@@ -24,9 +24,6 @@ import picocli.CommandLine.Option;
  */
 record GatewaySetup(Path stateDir, Path configFile, ConfigFile file, String host, int port, Auth auth) {
 
-    /** The length of a token the gateway generates for itself. */
-    private static final int GENERATED_TOKEN_LENGTH = Tokens.generate().length();
-
     /** The command-line options both commands take; a picocli mixin. */
     static final class Options {
         @Option(names = "--host", paramLabel = "ADDRESS", description = "Address to bind (default: 127.0.0.1).")
@@ -132,7 +129,7 @@ record GatewaySetup(Path stateDir, Path configFile, ConfigFile file, String host
     SecurityAudit.Settings auditSettings(Optional<String> storedToken) {
         Optional<String> token = auth.token().or(() -> storedToken);
         boolean generated = auth.tokenFile().isPresent();
-        int length = token.map(GatewaySetup::tokenLength).orElse(generated ? GENERATED_TOKEN_LENGTH : 0);
+        int length = token.map(GatewaySetup::tokenLength).orElse(generated ? Tokens.GENERATED_LENGTH : 0);
         return new SecurityAudit.Settings(host, auth.mode(), generated, length, file.corsOrigins(),
                 file.auth().allowQueryToken(), file.auth().rateLimit().enabled(), Optional.of(stateDir),
                 storedToken.isPresent() ? auth.tokenFile() : Optional.empty());

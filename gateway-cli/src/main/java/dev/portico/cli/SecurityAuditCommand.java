@@ -1,12 +1,9 @@
 package dev.portico.cli;
 
 import dev.portico.auth.SecurityAudit;
-import java.io.IOException;
+import dev.portico.auth.Tokens;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -46,9 +43,9 @@ final class SecurityAuditCommand implements Callable<Integer> {
         List<SecurityAudit.Finding> findings;
         try {
             GatewaySetup setup = GatewaySetup.resolve(shared, env);
-            Optional<String> stored = setup.auth().tokenFile().flatMap(SecurityAuditCommand::readToken);
+            Optional<String> stored = setup.auth().tokenFile().flatMap(Tokens::load);
             findings = SecurityAudit.run(setup.auditSettings(stored));
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | UncheckedIOException e) {
             err.println("error: " + e.getMessage());
             return GatewayCommand.USAGE;
         }
@@ -57,24 +54,4 @@ final class SecurityAuditCommand implements Callable<Integer> {
         return SecurityAudit.hasCritical(findings) ? CRITICAL : 0;
     }
 
-    /**
-     * The token in the token file, read only; empty when there is no file yet (the gateway will
-     * generate one).
-     *
-     * @throws IllegalArgumentException when the file exists but cannot be read or is empty
-     */
-    private static Optional<String> readToken(Path file) {
-        try {
-            String token = Files.readString(file, StandardCharsets.UTF_8).strip();
-            if (token.isEmpty()) {
-                throw new IllegalArgumentException("token file " + file
-                        + ": empty (expected: a token; delete the file to have a new one generated)");
-            }
-            return Optional.of(token);
-        } catch (NoSuchFileException missing) {
-            return Optional.empty();
-        } catch (IOException e) {
-            throw new IllegalArgumentException("token file " + file + ": cannot be read (" + e.getMessage() + ")", e);
-        }
-    }
 }
