@@ -1,2 +1,5 @@
-/** Scheduled jobs: their schedules, as the scheduler and the API share them. */
+/**
+ * Scheduled jobs: their schedules, payloads and run records, and the {@link dev.portico.api.cron.JobStore}
+ * SPI that keeps them, as the scheduler, the stores and the API share them.
+ */
 package dev.portico.api.cron;

@@ -1,0 +1,83 @@
+package dev.portico.api.cron;
+
+import java.util.List;
+
+/**
+ * Where jobs and their run history are kept. The scheduler holds every job in memory and tells the
+ * store of each change; the store makes them survive a restart.
+ *
+ * <p>Implementations are safe for concurrent use. A definition saved with {@link #save(Job)} is
+ * durable when the call returns; a state saved with {@link #saveState(Job)} may be written later
+ * (batched), and is durable after {@link #flush()}. Run records are the truth about runs: after a
+ * crash, {@link #load()} brings each job's last-run fields up to date from its run history.
+ */
+public interface JobStore extends AutoCloseable {
+
+    /**
+     * Every job, with its state brought up to date from the run history.
+     *
+     * @return the jobs, in no particular order
+     * @throws JobStoreException when the store cannot be read at all
+     */
+    List<Job> load();
+
+    /**
+     * Creates or replaces a job (its definition and its state), durably.
+     *
+     * @param job the job
+     * @throws JobStoreException when it cannot be written
+     */
+    void save(Job job);
+
+    /**
+     * Records a job's new run state; may be written later, with others.
+     *
+     * @param job the job with its new state
+     * @throws JobStoreException when it cannot be written
+     */
+    void saveState(Job job);
+
+    /**
+     * Deletes a job and its run history.
+     *
+     * @param jobId the id
+     * @return true when it existed
+     * @throws JobStoreException when it cannot be written
+     */
+    boolean delete(String jobId);
+
+    /**
+     * Appends a run record. A record whose run id was recorded before supersedes it.
+     *
+     * @param run the record
+     * @throws JobStoreException when it cannot be written
+     */
+    void recordRun(JobRun run);
+
+    /**
+     * A job's runs, newest first, one entry per run (its latest record).
+     *
+     * @param jobId the id
+     * @param limit the most to return, at least 1
+     * @return the runs; empty for an unknown job
+     */
+    List<JobRun> runs(String jobId, int limit);
+
+    /**
+     * The runs whose latest record is {@link RunStatus#RUNNING}: after a crash, the runs it cut short.
+     *
+     * @return the runs
+     */
+    List<JobRun> unfinishedRuns();
+
+    /**
+     * Writes whatever {@link #saveState(Job)} has held back.
+     *
+     * @throws JobStoreException when it cannot be written
+     */
+    void flush();
+
+    /** Flushes and releases the store. */
+    @Override
+    void close();
+}
