@@ -65,6 +65,9 @@ public final class InMemoryJobStore implements JobStore {
 
     @Override
     public void recordRun(JobRun run) {
+        if (!jobs.containsKey(run.jobId())) {
+            return;
+        }
         Deque<JobRun> history = runs.computeIfAbsent(run.jobId(), id -> new ArrayDeque<>());
         synchronized (history) {
             for (Iterator<JobRun> it = history.descendingIterator(); it.hasNext();) {

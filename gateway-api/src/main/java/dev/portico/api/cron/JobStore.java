@@ -47,7 +47,8 @@ public interface JobStore extends AutoCloseable {
     boolean delete(String jobId);
 
     /**
-     * Appends a run record. A record whose run id was recorded before supersedes it.
+     * Appends a run record. A record whose run id was recorded before supersedes it. A record for
+     * a job the store does not have (deleted while it ran) is dropped.
      *
      * @param run the record
      * @throws JobStoreException when it cannot be written
