@@ -338,6 +338,25 @@ public abstract class JobStoreContract {
     }
 
     @Test
+    void aRecordOfAJobNotStoredIsDropped() {
+        // Deleted while it ran: its last record must not bring back a history.
+        store.save(job("a"));
+        store.recordRun(started("a", "r1", 0));
+        assertTrue(store.delete("a"));
+        store.recordRun(finished("a", "r1", 0, RunStatus.OK));
+        store.recordRun(finished("never-saved", "r2", 0, RunStatus.OK));
+
+        assertEquals(List.of(), store.runs("a", 10));
+        assertEquals(List.of(), store.runs("never-saved", 10));
+        assertEquals(List.of(), store.unfinishedRuns());
+        store.save(job("a"));
+        assertEquals(List.of(), store.runs("a", 10));
+        restart();
+        assertEquals(List.of(), store.runs("a", 10));
+        assertEquals(List.of(), store.runs("never-saved", 10));
+    }
+
+    @Test
     void aJobWithoutRunsAndAnUnknownJobHaveNone() {
         store.save(job("a"));
         assertEquals(List.of(), store.runs("a", 10));
