@@ -1,6 +1,8 @@
 package dev.portico.core;
 
 import dev.portico.api.agent.Agent;
+import dev.portico.api.cron.JobStore;
+import dev.portico.cron.InMemoryJobStore;
 import dev.portico.api.auth.Authenticator;
 import dev.portico.api.event.GatewayEventListener;
 import dev.portico.api.session.SessionStore;
@@ -10,6 +12,7 @@ import dev.portico.auth.RateLimiter;
 import dev.portico.core.internal.DefaultGateway;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,6 +66,10 @@ public final class GatewayBuilder {
     private int maxEventStreams = 100;
     private String version = Versions.portico();
     private final List<GatewayEventListener> listeners = new ArrayList<>();
+    private JobStore jobStore;
+    private int cronPoolSize = 4;
+    private Duration cronTimeout = Duration.ofMinutes(10);
+    private ZoneId cronZone = ZoneId.systemDefault();
 
     GatewayBuilder() {}
 
@@ -383,6 +390,50 @@ public final class GatewayBuilder {
     }
 
     /**
+     * Sets where scheduled jobs and their run history are kept.
+     *
+     * @param jobStore the store; an {@link InMemoryJobStore} by default (jobs last until the gateway stops)
+     * @return this builder
+     */
+    public GatewayBuilder jobStore(JobStore jobStore) {
+        this.jobStore = Objects.requireNonNull(jobStore, "jobStore");
+        return this;
+    }
+
+    /**
+     * Sets how many scheduled runs may go at once.
+     *
+     * @param size 1 to 256; 4 by default
+     * @return this builder
+     */
+    public GatewayBuilder cronPoolSize(int size) {
+        this.cronPoolSize = size;
+        return this;
+    }
+
+    /**
+     * Sets how long a scheduled run may take when its job does not say.
+     *
+     * @param timeout positive; 10 minutes by default
+     * @return this builder
+     */
+    public GatewayBuilder cronTimeout(Duration timeout) {
+        this.cronTimeout = Objects.requireNonNull(timeout, "timeout");
+        return this;
+    }
+
+    /**
+     * Sets the time zone of cron jobs created without one.
+     *
+     * @param zone the zone; the system's by default
+     * @return this builder
+     */
+    public GatewayBuilder cronZone(ZoneId zone) {
+        this.cronZone = Objects.requireNonNull(zone, "zone");
+        return this;
+    }
+
+    /**
      * Validates the settings and builds the gateway.
      *
      * @return the gateway
@@ -409,6 +460,12 @@ public final class GatewayBuilder {
         }
         if (runGrace.isNegative()) {
             throw new IllegalArgumentException("runGrace: " + runGrace + " (expected: >= 0)");
+        }
+        if (cronPoolSize < 1 || cronPoolSize > 256) {
+            throw new IllegalArgumentException("cronPoolSize: " + cronPoolSize + " (expected: 1 to 256)");
+        }
+        if (cronTimeout.isNegative() || cronTimeout.isZero()) {
+            throw new IllegalArgumentException("cronTimeout: " + cronTimeout + " (expected: > 0)");
         }
         int modes = (token != null || !credentials.isEmpty() ? 1 : 0) + (password != null ? 1 : 0) + (noAuth ? 1 : 0)
                 + (authenticator != null ? 1 : 0);
@@ -512,6 +569,18 @@ public final class GatewayBuilder {
 
     /** @return the version */
     public String version() { return version; }
+
+    /** @return the job store, when set */
+    public Optional<JobStore> jobStore() { return Optional.ofNullable(jobStore); }
+
+    /** @return how many scheduled runs go at once */
+    public int cronPoolSize() { return cronPoolSize; }
+
+    /** @return the default timeout of a scheduled run */
+    public Duration cronTimeout() { return cronTimeout; }
+
+    /** @return the zone of cron jobs created without one */
+    public ZoneId cronZone() { return cronZone; }
 
     /** @return the event listeners */
     public List<GatewayEventListener> eventListeners() { return List.copyOf(listeners); }

@@ -181,9 +181,15 @@ public final class OpenAiCompatibleAgent implements Agent {
     public void run(AgentRequest request, AgentEventSink events) throws InterruptedException {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(events, "events");
+        Optional<List<Endpoint>> order = order(request.model());
+        if (order.isEmpty()) {
+            events.emit(new AgentEvent.Failed("model: \"" + request.model().orElseThrow() + "\" is not configured "
+                    + "(expected one of: " + String.join(", ", endpoints.stream().map(Endpoint::id).toList()) + ")"));
+            return;
+        }
         JsonArray messages = messages(request);
         List<String> failures = new ArrayList<>();
-        for (Endpoint endpoint : endpoints) {
+        for (Endpoint endpoint : order.get()) {
             if (events.cancelled()) {
                 events.emit(new AgentEvent.Failed("run cancelled"));
                 return;
@@ -214,6 +220,30 @@ public final class OpenAiCompatibleAgent implements Agent {
             }
         }
         fail(events, failures);
+    }
+
+    /**
+     * The models to try for a turn: the configured order, or the model the turn names
+     * ({@code <provider>/<model>}, or the model part alone when only one provider has it) first,
+     * then the others; empty when it names a model that is not configured.
+     */
+    private Optional<List<Endpoint>> order(Optional<String> model) {
+        if (model.isEmpty()) {
+            return Optional.of(endpoints);
+        }
+        String wanted = model.get();
+        List<Endpoint> named = endpoints.stream().filter(e -> e.id().equals(wanted)).toList();
+        if (named.isEmpty()) {
+            named = endpoints.stream().filter(e -> e.model().equals(wanted)).toList();
+        }
+        if (named.size() != 1) {
+            return Optional.empty();
+        }
+        Endpoint first = named.get(0);
+        List<Endpoint> out = new ArrayList<>(endpoints.size());
+        out.add(first);
+        endpoints.stream().filter(e -> e != first).forEach(out::add);
+        return Optional.of(out);
     }
 
     private static void fail(AgentEventSink events, List<String> failures) {

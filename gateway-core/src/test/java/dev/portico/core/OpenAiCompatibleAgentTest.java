@@ -411,6 +411,21 @@ class OpenAiCompatibleAgentTest {
         assertEquals("upstream failed: gone/m1: connection failed (connection refused)", message);
     }
 
+    @Test
+    void aTurnNamingAModelTriesItFirstAndAnUnknownModelFailsSayingWhichExist() throws Exception {
+        FakeUpstream a = upstream();
+        FakeUpstream b = upstream().enqueue(deltas("from the fallback"));
+        OpenAiCompatibleAgent agent = twoModels(a, b).build();
+        AgentRequest forB = new AgentRequest("r", SessionKey.MAIN, "x", List.of(), Optional.of("b/m2"));
+        assertEquals(Optional.of("b/m2"), completed(Turn.start(agent, forB).end()).model());
+        b.enqueue(deltas("by model name"));
+        AgentRequest byName = new AgentRequest("r", SessionKey.MAIN, "x", List.of(), Optional.of("m2"));
+        assertEquals(Optional.of("b/m2"), completed(Turn.start(agent, byName).end()).model());
+        AgentRequest unknown = new AgentRequest("r", SessionKey.MAIN, "x", List.of(), Optional.of("c/m9"));
+        assertEquals("model: \"c/m9\" is not configured (expected one of: a/m1, b/m2)",
+                failed(Turn.start(agent, unknown).end()));
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "data: {not json\\n\\n | malformed stream (an event that is not a JSON object)",

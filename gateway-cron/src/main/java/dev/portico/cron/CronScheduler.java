@@ -607,9 +607,11 @@ public final class CronScheduler implements AutoCloseable {
                     return new Created(earlier.job, true);
                 }
             }
-            if (jobs.containsKey(job.id())) {
+            // Ids that differ only in case are one: run history files are named by id, and some file
+            // systems ignore case.
+            if (jobs.containsKey(job.id()) || jobs.keySet().stream().anyMatch(k -> k.equalsIgnoreCase(job.id()))) {
                 throw new GatewayException(ErrorCode.CONFLICT, "id: a job with id " + job.id() + " exists (expected: "
-                        + "a new id, or none to have one made)");
+                        + "a new id, or none to have one made; ids differing only in case are the same)");
             }
             Entry entry = new Entry(job.withState(JobState.NEW), next);
             setNext(entry, job.enabled() ? firstRun(job, next, now) : Optional.empty());

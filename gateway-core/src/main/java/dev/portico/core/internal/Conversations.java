@@ -98,8 +98,21 @@ public final class Conversations {
      * @return the run, to follow or wait for
      */
     public Run start(SessionKey session, String message) {
+        return start(session, message, Optional.empty(), runTimeout);
+    }
+
+    /**
+     * Starts a turn on its own virtual thread, for a given model and with a given timeout.
+     *
+     * @param session the session
+     * @param message the user message
+     * @param model the model to ask, when not the agent's default
+     * @param timeout how long the run may take
+     * @return the run, to follow or wait for
+     */
+    public Run start(SessionKey session, String message, Optional<String> model, Duration timeout) {
         Run run = newRun(session);
-        Thread.ofVirtual().name("portico-run").start(() -> execute(run, message));
+        Thread.ofVirtual().name("portico-run").start(() -> execute(run, message, model, timeout));
         return run;
     }
 
@@ -113,7 +126,7 @@ public final class Conversations {
      */
     public Run run(SessionKey session, String message) {
         Run run = newRun(session);
-        execute(run, message);
+        execute(run, message, Optional.empty(), runTimeout);
         return run;
     }
 
@@ -174,7 +187,7 @@ public final class Conversations {
         timer.shutdownNow();
     }
 
-    private void execute(Run run, String message) {
+    private void execute(Run run, String message, Optional<String> model, Duration timeout) {
         boolean wasInterrupted = Thread.currentThread().isInterrupted();
         run.worker(Thread.currentThread());
         AgentEvent outcome;
@@ -190,7 +203,7 @@ public final class Conversations {
             if (run.cancelled()) {
                 throw new InterruptedException();
             }
-            run.deadline(System.nanoTime() + runTimeout.toNanos());
+            run.deadline(System.nanoTime() + timeout.toNanos(), timeout);
             List<Message> history = historyLimit == 0 ? List.of() : store.history(run.session(), historyLimit);
             boolean fresh = !store.exists(run.session());
             store.append(run.session(), Message.user(message, clock.instant()));
@@ -198,7 +211,7 @@ public final class Conversations {
                 bus.publish("session.created", () -> Map.of("key", run.session().value()));
             }
             bus.publish("agent.run.started", () -> Map.of("run_id", run.id(), "session", run.session().value()));
-            agent.run(new AgentRequest(run.id(), run.session(), message, history), sinkFor(run));
+            agent.run(new AgentRequest(run.id(), run.session(), message, history, model), sinkFor(run));
             outcome = run.cancelled() ? new AgentEvent.Failed(run.cancelReason()) : run.outcome();
         } catch (InterruptedException e) {
             outcome = new AgentEvent.Failed(run.cancelReason());
@@ -248,7 +261,7 @@ public final class Conversations {
         long now = System.nanoTime();
         for (Run run : runs.inFlight()) {
             if (run.overdue(now)) {
-                run.cancel("run timed out after " + describe(runTimeout));
+                run.cancel("run timed out after " + describe(run.timeout()));
             }
         }
         runs.expire(clock.instant().minus(grace));

@@ -25,6 +25,8 @@ import dev.portico.core.Gateway;
 import dev.portico.core.GatewayBuilder;
 import dev.portico.core.InMemorySessionStore;
 import dev.portico.core.RunningGateway;
+import dev.portico.cron.CronScheduler;
+import dev.portico.cron.InMemoryJobStore;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -51,6 +53,8 @@ public final class DefaultGateway implements Gateway {
     private final String version;
     private final long maxBodyBytes;
     private final Conversations conversations;
+    private final CronScheduler scheduler;
+    private final AtomicBoolean schedulerStarted = new AtomicBoolean();
     private final Router router;
     private final GatewayHandler handler = new Dispatcher();
     private volatile boolean draining;
@@ -98,6 +102,10 @@ public final class DefaultGateway implements Gateway {
         routes.addAll(new SessionRoutes(store, bus).routes());
         routes.addAll(new EventRoutes(bus, b.maxEventStreams()).routes());
         routes.addAll(new ModelRoutes(b.agent()).routes());
+        CronRuns cronRuns = new CronRuns(conversations, store, bus, clock, b.cronTimeout());
+        this.scheduler = CronScheduler.builder().store(b.jobStore().orElseGet(InMemoryJobStore::new)).executor(cronRuns)
+                .listener(cronRuns).clock(clock).poolSize(b.cronPoolSize()).defaultTimeout(b.cronTimeout()).build();
+        routes.addAll(new CronRoutes(scheduler, clock, b.cronZone()).routes());
         this.router = new Router(routes);
     }
 
@@ -120,6 +128,14 @@ public final class DefaultGateway implements Gateway {
                     + ", allowed as insecure: anyone who can reach the port is an operator");
         }
         RunningTransport running = transport.start(handler, options);
+        if (schedulerStarted.compareAndSet(false, true)) {
+            try {
+                scheduler.start();
+            } catch (RuntimeException e) {
+                running.stop(Duration.ZERO);
+                throw e;
+            }
+        }
         LOG.log(System.Logger.Level.INFO, "Portico " + version + " serving on " + transport.name() + " at "
                 + running.address().getHostString() + ":" + running.port());
         return new Running(running, transport.name(), options.drainTimeout());
@@ -275,6 +291,8 @@ public final class DefaultGateway implements Gateway {
             }
             draining = true;
             transport.stop(drain);
+            // Scheduled runs in progress get the drain time to finish, then are interrupted.
+            scheduler.stop(drain);
             conversations.shutdown();
             LOG.log(System.Logger.Level.INFO, "Portico stopped");
         }

@@ -33,6 +33,8 @@ public final class Run {
     private Thread worker;
     /** {@link System#nanoTime()} after which the run is overdue; 0 until it starts executing. */
     private volatile long deadline;
+    /** How long the run may take; set with its deadline. */
+    private volatile Duration timeout = Duration.ZERO;
 
     Run(String id, SessionKey session) {
         this.id = id;
@@ -100,8 +102,13 @@ public final class Run {
         }
     }
 
-    void deadline(long nanoTime) {
+    void deadline(long nanoTime, Duration limit) {
+        this.timeout = limit;
         this.deadline = nanoTime == 0 ? 1 : nanoTime;
+    }
+
+    Duration timeout() {
+        return timeout;
     }
 
     boolean overdue(long now) {
