@@ -17,11 +17,13 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -90,6 +92,8 @@ public final class CronScheduler implements AutoCloseable {
     private final Map<String, Entry> jobs = new HashMap<>();
     private final Map<String, String> idempotencyKeys = new HashMap<>();
     private final PriorityQueue<Due> queue = new PriorityQueue<>(Comparator.comparingLong(Due::at));
+    /** The runs in progress, for their timeouts: as many as the pool runs, not as many as there are jobs. */
+    private final Set<Active> activeRuns = new HashSet<>();
     private long seq;
     private boolean started;
     private boolean closed;
@@ -366,11 +370,7 @@ public final class CronScheduler implements AutoCloseable {
                 }
             }
             long wake = queue.isEmpty() ? Long.MAX_VALUE : queue.peek().at();
-            for (Entry entry : jobs.values()) {
-                Active a = entry.active;
-                if (a == null) {
-                    continue;
-                }
+            for (Active a : activeRuns) {
                 if (a.deadline <= nowMillis && !a.timedOut) {
                     a.interrupt();
                 } else if (!a.timedOut) {
@@ -415,6 +415,7 @@ public final class CronScheduler implements AutoCloseable {
         Duration timeout = job.payload() instanceof Payload.AgentTurn t ? t.timeout().orElse(defaultTimeout) : defaultTimeout;
         Active active = new Active(run, timeout);
         entry.active = active;
+        activeRuns.add(active);
         if (trigger != JobRun.Trigger.MANUAL) {
             Optional<Instant> following = job.schedule() instanceof Schedule.At ? Optional.empty() : entry.next.after(now);
             entry.job = job.withState(job.state().withNextRun(following));
@@ -479,6 +480,7 @@ public final class CronScheduler implements AutoCloseable {
         Job after = null;
         lock.lock();
         try {
+            activeRuns.remove(active);
             Entry entry = jobs.get(ran.id());
             if (entry != null && entry.active == active) {
                 entry.active = null;
