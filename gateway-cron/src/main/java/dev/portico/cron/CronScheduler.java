@@ -523,15 +523,21 @@ public final class CronScheduler implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        store.recordRun(finished);
-        if (after != null) {
-            if (deleted) {
-                store.delete(after.id());
-            } else if (change != null) {
-                store.save(after);
-            } else {
-                store.saveState(after);
+        try {
+            store.recordRun(finished);
+            if (after != null) {
+                if (deleted) {
+                    store.delete(after.id());
+                } else if (change != null) {
+                    store.save(after);
+                } else {
+                    store.saveState(after);
+                }
             }
+        } catch (RuntimeException e) {
+            // The run stays recorded as running, so the next start closes it as interrupted.
+            LOG.log(System.Logger.Level.ERROR, "cron job " + ran.id() + ": the end of run " + finished.runId()
+                    + " could not be recorded: " + e.getMessage(), e);
         }
         listener.runFinished(finished);
         if (change != null) {
@@ -883,8 +889,9 @@ public final class CronScheduler implements AutoCloseable {
             ownPool.shutdown();
             try {
                 if (!ownPool.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                    // Interrupted runs still record how they ended: give them a moment to.
                     ownPool.shutdownNow();
-                    ownPool.awaitTermination(Math.min(grace.toMillis(), 1000), TimeUnit.MILLISECONDS);
+                    ownPool.awaitTermination(1, TimeUnit.SECONDS);
                 }
             } catch (InterruptedException e) {
                 ownPool.shutdownNow();
