@@ -22,6 +22,8 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -34,6 +36,7 @@ import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -51,6 +54,7 @@ import java.util.regex.Pattern;
  * @param sessionsFsyncIntervalMs {@code gateway.sessions.fsyncIntervalMs}: the longest a written
  *     message waits for its fsync under {@code batched}
  * @param limits {@code gateway.limits}
+ * @param cron {@code gateway.cron}: the scheduler of scheduled jobs
  * @param corsOrigins {@code gateway.corsOrigins}: browser origins allowed besides the gateway's own
  * @param trustedProxies {@code gateway.trustedProxies}: addresses or CIDR blocks whose forwarding
  *     headers are believed
@@ -67,6 +71,7 @@ record ConfigFile(
         Optional<FsyncPolicy> sessionsFsync,
         OptionalLong sessionsFsyncIntervalMs,
         Limits limits,
+        Cron cron,
         List<String> corsOrigins,
         List<String> trustedProxies,
         Map<String, Integer> rateLimits,
@@ -111,6 +116,19 @@ record ConfigFile(
     }
 
     /**
+     * {@code gateway.cron}.
+     *
+     * @param poolSize {@code poolSize}: scheduled jobs that may run at once, 1..256
+     * @param timeoutSeconds {@code timeoutSeconds}: how long a run may take unless its job says
+     *     otherwise, &gt; 0
+     * @param timezone {@code timezone}: the zone of cron expressions created without one
+     */
+    record Cron(OptionalInt poolSize, OptionalLong timeoutSeconds, Optional<ZoneId> timezone) {
+        /** Nothing set. */
+        static final Cron NONE = new Cron(OptionalInt.empty(), OptionalLong.empty(), Optional.empty());
+    }
+
+    /**
      * {@code gateway.auth}.
      *
      * @param mode {@code mode}: {@code token}, {@code password} or {@code none}
@@ -143,8 +161,8 @@ record ConfigFile(
 
     /** A config with nothing set. */
     static final ConfigFile EMPTY = new ConfigFile(Optional.empty(), OptionalInt.empty(), Optional.empty(),
-            Auth.NONE, Optional.empty(), OptionalLong.empty(), Limits.NONE, List.of(), List.of(), Map.of(), Map.of(),
-            AgentDefaults.NONE);
+            Auth.NONE, Optional.empty(), OptionalLong.empty(), Limits.NONE, Cron.NONE, List.of(), List.of(), Map.of(),
+            Map.of(), AgentDefaults.NONE);
 
     /** {@code ${NAME}}: the value of an environment variable. */
     private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
@@ -227,6 +245,21 @@ record ConfigFile(
      * @throws Invalid naming the file and every problem; a missing variable is named, never a value
      */
     static ConfigFile read(Path file, Function<String, String> env) throws Invalid {
+        return read(file, env, problem -> true);
+    }
+
+    /**
+     * Reads a config file for a reader that needs only some of it, such as the address and the
+     * token of a client: problems with the other keys are not reported, and what they concern is
+     * left unset. A file that is not a JSON object is always a problem.
+     *
+     * @param file the JSON file
+     * @param env looks up environment variables (null when unset)
+     * @param matters whether a problem counts, given its line ({@code gateway.port: …})
+     * @return the config
+     * @throws Invalid naming the file and every problem that counts
+     */
+    static ConfigFile read(Path file, Function<String, String> env, Predicate<String> matters) throws Invalid {
         JsonObject root;
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8); JsonReader reader = Json.createReader(r)) {
             JsonValue value = reader.readValue();
@@ -268,12 +301,14 @@ record ConfigFile(
                 fsync(f, sessions),
                 f.longValue(sessions, "gateway.sessions", 1, 10_000, "fsyncIntervalMs", "fsync_interval_ms"),
                 limitValues,
+                cron(f, f.object(gateway, "cron", "gateway.cron")),
                 f.strings(gateway, "gateway", "corsOrigins", OriginPolicy::of),
                 f.strings(gateway, "gateway", "trustedProxies", TrustedProxies::parse),
                 rateLimits(f, f.object(gateway, "rateLimits", "gateway.rateLimits")),
                 providers, agentDefaults(f, root, providers));
-        if (!f.errors.isEmpty()) {
-            throw new Invalid(file + ":\n  " + String.join("\n  ", f.errors));
+        List<String> problems = f.errors.stream().filter(matters).toList();
+        if (!problems.isEmpty()) {
+            throw new Invalid(file + ":\n  " + String.join("\n  ", problems));
         }
         return config;
     }
@@ -429,6 +464,21 @@ record ConfigFile(
                 f.integer(defaults, "agents.defaults", 1, Integer.MAX_VALUE, "max_tokens", "maxTokens"),
                 f.longValue(defaults, "agents.defaults", 1, 86_400, "timeout_seconds", "timeoutSeconds"),
                 f.longValue(defaults, "agents.defaults", 1, 86_400, "idle_timeout_seconds", "idleTimeoutSeconds"));
+    }
+
+    private static Cron cron(Fields f, JsonObject cron) {
+        OptionalInt poolSize = f.integer(cron, "poolSize", "gateway.cron.poolSize", 1, 256);
+        OptionalLong timeout = f.positive(cron, "timeoutSeconds", "gateway.cron.timeoutSeconds", Integer.MAX_VALUE);
+        Optional<ZoneId> zone = f.string(cron, "timezone", "gateway.cron.timezone").flatMap(id -> {
+            try {
+                return Optional.of(ZoneId.of(id.strip()));
+            } catch (DateTimeException e) {
+                f.errors.add("gateway.cron.timezone: \"" + id + "\" is not a time zone (expected: an IANA zone such as "
+                        + "Europe/Berlin or UTC)");
+                return Optional.empty();
+            }
+        });
+        return new Cron(poolSize, timeout, zone);
     }
 
     private static Optional<FsyncPolicy> fsync(Fields f, JsonObject sessions) {

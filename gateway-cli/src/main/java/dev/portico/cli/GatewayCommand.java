@@ -1,5 +1,6 @@
 package dev.portico.cli;
 
+import dev.portico.api.cron.JobStoreException;
 import dev.portico.api.transport.Transport;
 import dev.portico.api.transport.TransportException;
 import dev.portico.api.transport.TransportOptions;
@@ -7,6 +8,7 @@ import dev.portico.auth.SecurityAudit;
 import dev.portico.auth.Tokens;
 import dev.portico.api.session.SessionQuery;
 import dev.portico.api.session.SessionStore;
+import dev.portico.core.FileJobStore;
 import dev.portico.core.FileSessionStore;
 import dev.portico.core.FsyncPolicy;
 import dev.portico.core.Gateway;
@@ -112,6 +114,9 @@ final class GatewayCommand implements Callable<Integer> {
             file.limits().runQueueTimeoutSeconds().ifPresent(s -> builder.runQueueTimeout(Duration.ofSeconds(s)));
             file.limits().runGraceSeconds().ifPresent(s -> builder.runGrace(Duration.ofSeconds(s)));
             file.limits().maxEventStreams().ifPresent(builder::maxEventStreams);
+            file.cron().poolSize().ifPresent(builder::cronPoolSize);
+            file.cron().timeoutSeconds().ifPresent(s -> builder.cronTimeout(Duration.ofSeconds(s)));
+            file.cron().timezone().ifPresent(builder::cronZone);
             security(builder, file);
             storedToken = auth.tokenFile().map(Tokens::loadOrCreate);
             apiToken = auth.token().or(() -> storedToken);
@@ -140,18 +145,28 @@ final class GatewayCommand implements Callable<Integer> {
             err.println("error: sessions in " + sessionsDir + ": " + e.getMessage());
             return FAILED;
         }
-        builder.sessionStore(store);
+        Path cronDir = setup.stateDir().resolve("cron");
+        FileJobStore jobs;
+        try {
+            jobs = FileJobStore.open(cronDir);
+        } catch (RuntimeException e) {
+            // A JobStoreException names the file: "cron: could not read <dir>/jobs.json (…)".
+            store.close();
+            err.println("error: " + e.getMessage());
+            return FAILED;
+        }
+        builder.sessionStore(store).jobStore(jobs);
         Gateway gateway;
         try {
             gateway = builder.build();
         } catch (IllegalArgumentException e) {
-            store.close();
+            close(jobs, store, err);
             err.println("error: " + e.getMessage());
             return USAGE;
         }
         List<SecurityAudit.Finding> findings = SecurityAudit.run(setup.auditSettings(storedToken));
         if (SecurityAudit.hasCritical(findings) && !allowInsecure) {
-            store.close();
+            close(jobs, store, err);
             err.println("error: security audit: critical: " + findings.stream()
                     .filter(f -> f.severity() == SecurityAudit.Severity.CRITICAL).map(SecurityAudit.Finding::id)
                     .distinct().collect(Collectors.joining(", "))
@@ -163,13 +178,18 @@ final class GatewayCommand implements Callable<Integer> {
         try {
             run = gateway.start(transport, options);
         } catch (IllegalStateException e) {
-            store.close();
+            close(jobs, store, err);
             err.println("error: " + e.getMessage());
             return USAGE;
         } catch (TransportException e) {
-            store.close();
+            close(jobs, store, err);
             err.println("error: cannot listen on " + options.host() + ":" + options.port() + ": " + reason(e)
                     + (e.getMessage().contains("in use") ? " (is another gateway running? choose another with --port)" : ""));
+            return FAILED;
+        } catch (JobStoreException e) {
+            // The scheduler starts with the gateway: it reads the jobs and closes runs a crash cut short.
+            close(jobs, store, err);
+            err.println("error: " + e.getMessage());
             return FAILED;
         }
         running = run;
@@ -178,6 +198,9 @@ final class GatewayCommand implements Callable<Integer> {
         out.println("  auth: " + apiToken.map(t -> "token " + Tokens.mask(t) + " (" + auth.source() + ")").orElse(auth.source())
                 + (file.auth().credentials().isEmpty() ? "" : ", plus " + file.auth().credentials().size() + " named credentials"));
         out.println("  sessions: " + sessionsDir + " (" + store.count(new SessionQuery(Optional.empty(), true, 0, 1)) + " stored)");
+        int jobCount = jobs.load().size();
+        out.println("  cron: " + cronDir + " (" + jobCount + (jobCount == 1 ? " job" : " jobs") + "; default zone "
+                + builder.cronZone() + ")");
         out.println("  agent: " + modelAgent.map(GatewayCommand::describe)
                 .orElse("echo (no model provider configured; see --provider-url and --model)"));
         printFindings(out, findings);
@@ -185,7 +208,7 @@ final class GatewayCommand implements Callable<Integer> {
         out.println("Press Ctrl-C to stop.");
         out.flush();
 
-        Thread hook = new Thread(() -> stop(run, store, options.drainTimeout(), out), "portico-shutdown");
+        Thread hook = new Thread(() -> stop(run, jobs, store, options.drainTimeout(), out, err), "portico-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         started.countDown();
         try {
@@ -194,7 +217,7 @@ final class GatewayCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
         }
         Runtime.getRuntime().removeShutdownHook(hook);
-        stop(run, store, options.drainTimeout(), out);
+        stop(run, jobs, store, options.drainTimeout(), out, err);
         return 0;
     }
 
@@ -218,13 +241,26 @@ final class GatewayCommand implements Callable<Integer> {
         }
     }
 
-    private static void stop(RunningGateway run, SessionStore store, Duration drain, PrintWriter out) {
+    private static void stop(RunningGateway run, FileJobStore jobs, SessionStore store, Duration drain, PrintWriter out,
+            PrintWriter err) {
         out.println("Stopping (letting requests finish for up to " + drain.toSeconds() + " s)…");
         out.flush();
         run.stop(drain);
-        store.close();
+        close(jobs, store, err);
         out.println("Stopped.");
         out.flush();
+    }
+
+    /** Closes the stores, the job store first; a job state that could not be written is reported. */
+    private static void close(FileJobStore jobs, SessionStore store, PrintWriter err) {
+        try {
+            jobs.close();
+        } catch (JobStoreException e) {
+            err.println("error: " + e.getMessage());
+            err.flush();
+        } finally {
+            store.close();
+        }
     }
 
     /**

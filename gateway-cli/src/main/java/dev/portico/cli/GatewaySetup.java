@@ -6,14 +6,17 @@ import dev.portico.auth.SecurityAudit;
 import dev.portico.auth.Tokens;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import picocli.CommandLine.Option;
 
 /**
  * What {@code portico gateway} and {@code portico security audit} both work from: the options they
  * share, the config file those point to and the environment, resolved into one set of settings.
- * Resolving only reads; it creates no file or directory, the token file included.
+ * {@code portico cron} resolves the same to find the gateway and its token. Resolving only reads;
+ * it creates no file or directory, the token file included.
  *
  * @param stateDir the state directory ({@code --state-dir}, else {@code ~/.portico})
  * @param configFile the config file that was read, or would have been when it existed
@@ -69,12 +72,35 @@ record GatewaySetup(Path stateDir, Path configFile, ConfigFile file, String host
      *     at fault
      */
     static GatewaySetup resolve(Options options, Function<String, String> env) {
+        return resolve(options, env, problem -> true);
+    }
+
+    /**
+     * Resolves what a client of the gateway needs: its address and its credential. Problems with
+     * the rest of the config file, such as a provider key from a variable only the gateway's
+     * environment sets, do not stop a client.
+     *
+     * @param options the command-line options
+     * @param env looks up environment variables (null when unset)
+     * @return the settings; those of the rest of the file may be missing
+     * @throws IllegalArgumentException naming the config file problems with the address or the
+     *     credential, or the flag, key or variable at fault
+     */
+    static GatewaySetup resolveForClient(Options options, Function<String, String> env) {
+        return resolve(options, env, problem -> CLIENT_KEYS.stream().anyMatch(problem::startsWith));
+    }
+
+    /** The keys a client reads: problems elsewhere in the file are the gateway's business. */
+    private static final List<String> CLIENT_KEYS = List.of("gateway:", "gateway.host", "gateway.port", "gateway.auth:",
+            "gateway.auth.mode", "gateway.auth.token", "gateway.auth.password");
+
+    private static GatewaySetup resolve(Options options, Function<String, String> env, Predicate<String> matters) {
         Path state = options.stateDir != null ? options.stateDir : Path.of(System.getProperty("user.home"), ".portico");
         Path configFile = options.config != null ? options.config : state.resolve("config.json");
         ConfigFile file = ConfigFile.EMPTY;
         if (options.config != null || Files.exists(configFile)) {
             try {
-                file = ConfigFile.read(configFile, env);
+                file = ConfigFile.read(configFile, env, matters);
             } catch (ConfigFile.Invalid e) {
                 throw new IllegalArgumentException("config " + e.getMessage(), e);
             }

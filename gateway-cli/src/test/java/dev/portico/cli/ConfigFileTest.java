@@ -157,6 +157,44 @@ class ConfigFileTest {
     }
 
     @Test
+    void theSchedulerKeysAreReadAndChecked() throws Exception {
+        ConfigFile.Cron cron = read("""
+                {"gateway": {"cron": {"poolSize": 8, "timeoutSeconds": 120, "timezone": "Europe/Berlin"}}}
+                """).cron();
+        assertEquals(8, cron.poolSize().getAsInt());
+        assertEquals(120, cron.timeoutSeconds().getAsLong());
+        assertEquals(Optional.of(java.time.ZoneId.of("Europe/Berlin")), cron.timezone());
+        assertEquals(ConfigFile.Cron.NONE, read("{}").cron());
+
+        String m = problems("""
+                {"gateway": {"cron": {"poolSize": 257, "timeoutSeconds": 0, "timezone": "Mars/Olympus"}}}
+                """);
+        assertTrue(m.contains("gateway.cron.poolSize: 257 (expected: 1..256)"), m);
+        assertTrue(m.contains("gateway.cron.timeoutSeconds: 0 (expected: > 0)"), m);
+        assertTrue(m.contains("gateway.cron.timezone: \"Mars/Olympus\" is not a time zone (expected: an IANA zone"), m);
+        assertTrue(problems("{\"gateway\": {\"cron\": {\"poolSize\": 0}}}").contains("gateway.cron.poolSize: 0"));
+        assertTrue(problems("{\"gateway\": {\"cron\": []}}").contains("gateway.cron: expected an object"));
+    }
+
+    @Test
+    void aClientReadingTheFileIsStoppedOnlyByTheKeysItReads() throws Exception {
+        Path file = dir.resolve("config.json");
+        Files.writeString(file, """
+                {"gateway": {"port": 18800, "auth": {"token": "${PORTICO_CLIENT_TOKEN}"}, "cron": {"timezone": "Mars/Olympus"}},
+                 "providers": {"openai": {"base_url": "https://api.openai.com/v1", "api_key": "${OPENAI_SURELY_UNSET}"}},
+                 "agents": {"defaults": {"model": "openai/gpt-4o"}}}
+                """);
+        ConfigFile config = ConfigFile.read(file, Map.of("PORTICO_CLIENT_TOKEN", "client-token-0123456789")::get,
+                problem -> problem.startsWith("gateway.port") || problem.startsWith("gateway.auth.token"));
+        assertEquals(18800, config.port().getAsInt());
+        assertEquals(Optional.of("client-token-0123456789"), config.auth().token());
+        String m = assertThrows(ConfigFile.Invalid.class, () -> ConfigFile.read(file, Map.<String, String>of()::get,
+                problem -> problem.startsWith("gateway.auth.token"))).getMessage();
+        assertTrue(m.contains("gateway.auth.token: environment variable PORTICO_CLIENT_TOKEN is not set"), m);
+        assertFalse(m.contains("OPENAI_SURELY_UNSET") || m.contains("Mars/Olympus"), m);
+    }
+
+    @Test
     void securityKeysAreRead() throws Exception {
         ConfigFile config = read("""
                 {"gateway": {
