@@ -208,7 +208,8 @@ final class CronRoutes {
             case "cron" -> new Schedule.Cron(expr.orElseThrow(() -> invalid("expr: required for a cron schedule")),
                     zone(s));
             case "every" -> new Schedule.Every(every.orElseThrow(() -> invalid("every: required for an every schedule "
-                    + "(expected: a duration such as \"30m\", or every_ms)")), instant(s, "anchor").orElse(now));
+                    + "(expected: a duration such as \"30m\", or every_ms)")),
+                    instant(s, "anchor").orElse(now.truncatedTo(ChronoUnit.SECONDS)));
             case "at" -> new Schedule.At(at.orElseThrow(() -> invalid("at: required for an at schedule (expected: "
                     + "an RFC 3339 time such as \"2026-12-01T09:00:00Z\", or atMs)")));
             default -> throw invalid("schedule.kind: \"" + k + "\" (expected: at, every or cron)");
