@@ -103,7 +103,12 @@ public final class FileJobStore implements JobStore {
     public static final int DEFAULT_MAX_RUNS_PER_JOB = 500;
 
     private static final System.Logger LOG = System.getLogger(FileJobStore.class.getName());
-    private static final JsonParserFactory PARSERS = JsonProvider.provider().createParserFactory(Map.of());
+    /**
+     * Parses jobs.json whatever its size: the JSON provider refuses documents over 15,000,000
+     * characters by default (some 24,000 jobs), and a store must read back all it wrote.
+     */
+    private static final JsonParserFactory PARSERS = JsonProvider.provider()
+            .createParserFactory(Map.of("org.eclipse.parsson.maxParsingLimit", Integer.MAX_VALUE));
     private static final String JOBS = "jobs.json";
     private static final String RUNS = "runs";
     private static final String RUNS_SUFFIX = ".jsonl";
@@ -166,8 +171,8 @@ public final class FileJobStore implements JobStore {
             throw new JobStoreException("cron: could not use " + directory + " (" + reason(e) + ")", e);
         }
         readJobs();
-        for (Job job : List.copyOf(jobs.values())) {
-            jobs.put(job.id(), upToDate(job));
+        for (String jobId : jobsWithRuns()) {
+            jobs.computeIfPresent(jobId, (id, job) -> upToDate(job));
         }
         LOG.log(System.Logger.Level.DEBUG, "cron: opened " + directory + ": " + jobs.size() + " jobs");
         this.flusher = Thread.ofPlatform().name("portico-cron-store").daemon(true).unstarted(this::flushLoop);
@@ -274,6 +279,37 @@ public final class FileJobStore implements JobStore {
             return true;
         } finally {
             writeLock.unlock();
+        }
+    }
+
+    /**
+     * {@inheritDoc} The job is gone from {@link #load()} and its runs file deleted at once;
+     * {@code jobs.json} is rewritten with the next batch of states.
+     */
+    @Override
+    public void deleteLater(String jobId) {
+        Objects.requireNonNull(jobId, "jobId");
+        ensureOpen();
+        if (jobs.remove(jobId) == null) {
+            return;
+        }
+        ReentrantLock lock = stripe(jobId);
+        lock.lock();
+        try {
+            runsFiles.remove(jobId);
+            Files.deleteIfExists(runsFile(jobId));
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "cron: deleted job " + jobId + " but could not delete "
+                    + runsFile(jobId) + " (" + reason(e) + ")");
+        } finally {
+            lock.unlock();
+        }
+        stateLock.lock();
+        try {
+            dirty = true;
+            stateChanged.signalAll();
+        } finally {
+            stateLock.unlock();
         }
     }
 
@@ -384,17 +420,42 @@ public final class FileJobStore implements JobStore {
         return out;
     }
 
-    /** {@inheritDoc} Only the {@link Builder#maxRunsPerJob(int) runs kept} of stored jobs are looked at. */
+    /**
+     * {@inheritDoc} Only the last record of each runs file is read: a job's runs never overlap, and
+     * the scheduler closes a run left running before the job runs again, so a run a crash cut short
+     * is the last one in its file.
+     */
     @Override
     public List<JobRun> unfinishedRuns() {
         ensureOpen();
         List<JobRun> out = new ArrayList<>();
-        for (String jobId : jobs.keySet()) {
-            for (JobRun run : keptRuns(jobId)) {
-                if (run.status() == RunStatus.RUNNING) {
-                    out.add(run);
+        for (String jobId : jobsWithRuns()) {
+            ReentrantLock lock = stripe(jobId);
+            lock.lock();
+            try {
+                lastRecord(jobId).filter(r -> r.status() == RunStatus.RUNNING).ifPresent(out::add);
+            } catch (IOException e) {
+                throw new JobStoreException("cron: could not read " + runsFile(jobId) + " (" + reason(e) + ")", e);
+            } finally {
+                lock.unlock();
+            }
+        }
+        return out;
+    }
+
+    /** The stored jobs that have a runs file: one directory listing rather than a failed open per job. */
+    private List<String> jobsWithRuns() {
+        List<String> out = new ArrayList<>();
+        try (var files = Files.newDirectoryStream(runsDirectory, "*" + RUNS_SUFFIX)) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                String jobId = name.substring(0, name.length() - RUNS_SUFFIX.length());
+                if (jobs.containsKey(jobId)) {
+                    out.add(jobId);
                 }
             }
+        } catch (IOException e) {
+            throw new JobStoreException("cron: could not list " + runsDirectory + " (" + reason(e) + ")", e);
         }
         return out;
     }

@@ -11,6 +11,7 @@ import dev.portico.api.cron.JobState;
 import dev.portico.api.cron.JobStore;
 import dev.portico.api.cron.JobStoreException;
 import dev.portico.api.cron.RunStatus;
+import dev.portico.api.cron.Payload;
 import dev.portico.core.internal.CronJson;
 import dev.portico.core.internal.Syncer;
 import dev.portico.cron.JobStoreContract;
@@ -95,6 +96,27 @@ class FileJobStoreTest extends JobStoreContract {
     protected JobStore reopen(JobStore store) {
         store.close();
         return newStore();
+    }
+
+    @Test
+    void aJobsFileLargerThanTheJsonParsersDefaultLimitIsReadWhole() throws IOException {
+        // 3,200 jobs of 5,000 characters: over the 15,000,000 characters a parser accepts by default.
+        String message = "m".repeat(5000);
+        StringBuilder file = new StringBuilder("{\"version\":1,\"jobs\":[\n");
+        int count = 3200;
+        for (int i = 0; i < count; i++) {
+            Job j = job("big" + i);
+            Job big = new Job(j.id(), j.name(), j.schedule(), Payload.AgentTurn.of(message), j.sessionTarget(),
+                    j.delivery(), j.misfire(), true, false, j.createdAt(), j.updatedAt(), Optional.empty(), j.state());
+            file.append(CronJson.job(big, true)).append(i + 1 < count ? ",\n" : "\n");
+        }
+        file.append("]}\n");
+        assertTrue(file.length() > 15_000_000);
+        Files.createDirectories(cron());
+        Files.writeString(jobsFile(), file);
+        FileJobStore store = open();
+        assertEquals(count, store.load().size());
+        assertEquals(List.of("jobs.json", "runs"), names(cron()), "nothing set aside");
     }
 
     // ---- helpers ------------------------------------------------------------------------------

@@ -76,6 +76,8 @@ public final class CronScheduler implements AutoCloseable {
     public static final int AT_MAX_ERRORS = 5;
     /** The longest the timer sleeps without looking at the clock. */
     static final long MAX_SLEEP_MILLIS = 60_000;
+    /** How many due runs the timer prepares before handing them to the pool. */
+    private static final int SLICE = 32;
     private static final String INTERRUPTED = "interrupted: the gateway stopped during the run";
 
     private final JobStore store;
@@ -95,6 +97,8 @@ public final class CronScheduler implements AutoCloseable {
     /** The runs in progress, for their timeouts: as many as the pool runs, not as many as there are jobs. */
     private final Set<Active> activeRuns = new HashSet<>();
     private long seq;
+    /** When the timer means to look again, by the clock in milliseconds. */
+    private volatile long plannedWake = Long.MAX_VALUE;
     private boolean started;
     private boolean closed;
     private Thread timer;
@@ -227,6 +231,7 @@ public final class CronScheduler implements AutoCloseable {
         }
         List<Runnable> toFire = new ArrayList<>();
         List<JobRun> skipped = new ArrayList<>();
+        List<Job> retired = new ArrayList<>();
         lock.lock();
         try {
             if (started) {
@@ -261,6 +266,12 @@ public final class CronScheduler implements AutoCloseable {
                     } else {
                         skipped.add(skipMissed(entry, planned.get(), now));
                     }
+                } else if (planned.isEmpty() && job.schedule() instanceof Schedule.At) {
+                    if (job.state().lastStatus().filter(st -> st == RunStatus.OK).isPresent()) {
+                        retired.add(retire(entry, now));
+                    } else {
+                        setNext(entry, Optional.of(now)); // its last attempt failed: try again
+                    }
                 } else {
                     setNext(entry, planned.isPresent() ? planned : entry.next.after(now));
                 }
@@ -272,7 +283,14 @@ public final class CronScheduler implements AutoCloseable {
             store.recordRun(run);
             listener.runFinished(run);
         }
-        if (!skipped.isEmpty() || !toFire.isEmpty()) {
+        for (Job job : retired) {
+            if (jobs.containsKey(job.id())) {
+                store.saveState(job);
+            } else {
+                store.deleteLater(job.id());
+            }
+        }
+        if (!skipped.isEmpty() || !toFire.isEmpty() || !retired.isEmpty()) {
             store.flush();
         }
         toFire.forEach(pool::execute);
@@ -295,6 +313,23 @@ public final class CronScheduler implements AutoCloseable {
             return next.after(s.lastRun().get());
         }
         return Optional.of(saved);
+    }
+
+    /**
+     * An {@code at} job whose run the history shows done, but whose retirement a crash lost:
+     * disabled again, or deleted again with {@code delete_after_run}. Called with the lock held.
+     */
+    private Job retire(Entry entry, Instant now) {
+        Job job = entry.job;
+        setNext(entry, Optional.empty());
+        if (job.deleteAfterRun()) {
+            jobs.remove(job.id());
+            entry.seq = ++seq;
+            job.idempotencyKey().ifPresent(idempotencyKeys::remove);
+            return job;
+        }
+        entry.job = entry.job.withEnabled(false, now);
+        return entry.job;
     }
 
     private JobRun skipMissed(Entry entry, Instant missed, Instant now) {
@@ -349,44 +384,53 @@ public final class CronScheduler implements AutoCloseable {
      * @return milliseconds until the next thing to do, at most {@link #MAX_SLEEP_MILLIS}
      */
     long tick() {
-        List<Runnable> toFire = new ArrayList<>();
-        List<JobRun> skipped = new ArrayList<>();
-        long sleep;
-        lock.lock();
-        try {
-            long nowMillis = clock.millis();
-            Instant now = Instant.ofEpochMilli(nowMillis);
-            while (!queue.isEmpty() && queue.peek().at() <= nowMillis) {
-                Due due = queue.poll();
-                Entry entry = jobs.get(due.jobId());
-                if (entry == null || entry.seq != due.seq()) {
-                    continue;
+        while (true) {
+            List<Runnable> toFire = new ArrayList<>();
+            List<JobRun> skipped = new ArrayList<>();
+            long sleep = -1;
+            lock.lock();
+            try {
+                long nowMillis = clock.millis();
+                Instant now = Instant.ofEpochMilli(nowMillis);
+                // A burst is handed to the pool in slices, so the first runs start while later
+                // ones are still being prepared.
+                while (!queue.isEmpty() && queue.peek().at() <= nowMillis && toFire.size() + skipped.size() < SLICE) {
+                    Due due = queue.poll();
+                    Entry entry = jobs.get(due.jobId());
+                    if (entry == null || entry.seq != due.seq()) {
+                        continue;
+                    }
+                    Instant dueAt = Instant.ofEpochMilli(due.at());
+                    if (entry.active != null) {
+                        skipped.add(skipOverlap(entry, dueAt, now));
+                    } else {
+                        toFire.add(fire(entry, dueAt, JobRun.Trigger.SCHEDULE, now));
+                    }
                 }
-                Instant dueAt = Instant.ofEpochMilli(due.at());
-                if (entry.active != null) {
-                    skipped.add(skipOverlap(entry, dueAt, now));
-                } else {
-                    toFire.add(fire(entry, dueAt, JobRun.Trigger.SCHEDULE, now));
+                if (queue.isEmpty() || queue.peek().at() > nowMillis) {
+                    long wake = queue.isEmpty() ? Long.MAX_VALUE : queue.peek().at();
+                    for (Active a : activeRuns) {
+                        if (a.deadline <= nowMillis && !a.timedOut) {
+                            a.interrupt();
+                        } else if (!a.timedOut) {
+                            wake = Math.min(wake, a.deadline);
+                        }
+                    }
+                    plannedWake = wake;
+                    sleep = wake == Long.MAX_VALUE ? MAX_SLEEP_MILLIS : Math.clamp(wake - nowMillis, 0, MAX_SLEEP_MILLIS);
                 }
+            } finally {
+                lock.unlock();
             }
-            long wake = queue.isEmpty() ? Long.MAX_VALUE : queue.peek().at();
-            for (Active a : activeRuns) {
-                if (a.deadline <= nowMillis && !a.timedOut) {
-                    a.interrupt();
-                } else if (!a.timedOut) {
-                    wake = Math.min(wake, a.deadline);
-                }
+            toFire.forEach(pool::execute);
+            for (JobRun run : skipped) {
+                store.recordRun(run);
+                listener.runFinished(run);
             }
-            sleep = wake == Long.MAX_VALUE ? MAX_SLEEP_MILLIS : Math.clamp(wake - nowMillis, 0, MAX_SLEEP_MILLIS);
-        } finally {
-            lock.unlock();
+            if (sleep >= 0) {
+                return sleep;
+            }
         }
-        for (JobRun run : skipped) {
-            store.recordRun(run);
-            listener.runFinished(run);
-        }
-        toFire.forEach(pool::execute);
-        return sleep;
     }
 
     private JobRun skipOverlap(Entry entry, Instant dueAt, Instant now) {
@@ -448,8 +492,11 @@ public final class CronScheduler implements AutoCloseable {
             return;
         }
         listener.runStarted(run);
-        active.begin(Thread.currentThread(), clock.millis() + active.timeout.toMillis());
-        wake();
+        long deadline = clock.millis() + active.timeout.toMillis();
+        active.begin(Thread.currentThread(), deadline);
+        if (deadline < plannedWake) {
+            wake();
+        }
         try {
             if (closedNow()) {
                 throw new InterruptedException();
@@ -526,10 +573,10 @@ public final class CronScheduler implements AutoCloseable {
         try {
             store.recordRun(finished);
             if (after != null) {
+                // The scheduler's own changes are written lazily: the run history shows them again
+                // at start-up if a crash loses them.
                 if (deleted) {
-                    store.delete(after.id());
-                } else if (change != null) {
-                    store.save(after);
+                    store.deleteLater(after.id());
                 } else {
                     store.saveState(after);
                 }

@@ -436,6 +436,22 @@ class CronSchedulerTest {
     }
 
     @Test
+    void anAtJobWhoseRetirementACrashLostIsRetiredAgainAtStartUp() {
+        JobState ran = new JobState(Optional.of(T0), Optional.of(T0), Optional.of(RunStatus.OK), Optional.empty(), 3, 0, 1);
+        Job keep = job("keep", new Schedule.At(T0));
+        Job drop = job("drop", new Schedule.At(T0));
+        store.save(keep.withState(ran));
+        store.save(new Job("drop", drop.name(), drop.schedule(), drop.payload(), drop.sessionTarget(), drop.delivery(),
+                drop.misfire(), true, true, T0, T0, Optional.empty(), ran));
+        clock.set(T0.plus(Duration.ofMinutes(5)));
+        direct().load();
+        assertEquals(List.of(), executed, "not run again");
+        assertFalse(state("keep").enabled());
+        assertEquals(Optional.empty(), scheduler.get("drop"));
+        assertEquals(List.of("keep"), store.load().stream().map(Job::id).toList());
+    }
+
+    @Test
     void aManualRunRunsADisabledJobAndLeavesItsSchedule() {
         direct().load();
         scheduler.create(job("d", every(Duration.ofHours(1))));

@@ -258,6 +258,25 @@ public abstract class JobStoreContract {
     }
 
     @Test
+    void aDeleteLaterIsGoneAtOnceAndAfterAFlushAndRestart() {
+        store.save(job("a"));
+        store.save(job("b"));
+        store.recordRun(finished("a", "r1", 0, RunStatus.OK));
+
+        store.deleteLater("a");
+        store.deleteLater("never-there");
+        assertEquals(List.of("b"), store.load().stream().map(Job::id).toList());
+        assertEquals(List.of(), store.runs("a", 10));
+        store.recordRun(finished("a", "r2", 1, RunStatus.OK));
+        assertEquals(List.of(), store.runs("a", 10), "a record for the deleted job is dropped");
+
+        store.flush();
+        restart();
+        assertEquals(List.of("b"), store.load().stream().map(Job::id).toList());
+        assertEquals(List.of(), store.runs("a", 10));
+    }
+
+    @Test
     void aJobSavedAgainAfterItsDeleteStartsWithoutRuns() {
         store.save(job("a"));
         store.recordRun(finished("a", "r1", 0, RunStatus.OK));
@@ -440,15 +459,17 @@ public abstract class JobStoreContract {
     }
 
     @Test
-    void aRunLeftRunningStaysUnfinishedAfterALaterRunEnds() {
-        // A crash cut r1 short and nothing closed it: it is still unfinished after r2 ends.
+    void theLatestRunOfEachJobIsUnfinishedWhileItsLatestRecordIsRunning() {
+        // Runs of one job never overlap: a run a crash cut short is the job's latest.
         store.save(job("a"));
-        store.recordRun(started("a", "r1", 0));
+        store.save(job("b"));
+        store.recordRun(finished("a", "r1", 0, RunStatus.OK));
         store.recordRun(started("a", "r2", 10));
-        store.recordRun(finished("a", "r2", 10, RunStatus.OK));
+        store.recordRun(started("b", "r3", 20));
+        store.recordRun(finished("b", "r3", 20, RunStatus.ERROR));
 
-        assertEquals(List.of(started("a", "r1", 0)), store.unfinishedRuns());
+        assertEquals(List.of(started("a", "r2", 10)), store.unfinishedRuns());
         restart();
-        assertEquals(List.of(started("a", "r1", 0)), store.unfinishedRuns());
+        assertEquals(List.of(started("a", "r2", 10)), store.unfinishedRuns());
     }
 }

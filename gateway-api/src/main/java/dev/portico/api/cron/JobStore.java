@@ -47,6 +47,19 @@ public interface JobStore extends AutoCloseable {
     boolean delete(String jobId);
 
     /**
+     * Deletes a job and its run history, where the deletion may be written later, with the states
+     * {@link #saveState(Job)} holds back: for the scheduler's own deletions (an {@code at} job with
+     * {@code delete_after_run}, after its run), which it makes again at start-up if a crash lost
+     * them. By default, {@link #delete(String)}.
+     *
+     * @param jobId the id
+     * @throws JobStoreException when it cannot be written
+     */
+    default void deleteLater(String jobId) {
+        delete(jobId);
+    }
+
+    /**
      * Appends a run record. A record whose run id was recorded before supersedes it. A record for
      * a job the store does not have (deleted while it ran) is dropped.
      *
@@ -66,6 +79,8 @@ public interface JobStore extends AutoCloseable {
 
     /**
      * The runs whose latest record is {@link RunStatus#RUNNING}: after a crash, the runs it cut short.
+     * A store may look at each job's latest run only: runs of one job never overlap, and the
+     * scheduler closes a run left running before the job runs again.
      *
      * @return the runs
      */
