@@ -238,10 +238,9 @@ public final class CronBench {
         try (var files = Files.list(dir)) {
             setAside = files.map(f -> f.getFileName().toString()).filter(f -> f.startsWith("jobs.json.")).sorted().toList();
         }
-        System.out.printf(Locale.ROOT, "FileJobStore.open(%s) with org.eclipse.parsson.maxParsingLimit %s: loaded %,d of %,d"
-                + " jobs from a jobs.json of %.1f MB%s%n", dir.getFileName(),
-                System.getProperty("org.eclipse.parsson.maxParsingLimit", "unset (Parsson's default, 15,000,000)"), loaded,
-                expected, bytes / 1e6, setAside.isEmpty() ? "" : "; the file was set aside as " + String.join(", ", setAside));
+        System.out.printf(Locale.ROOT, "FileJobStore.open(%s): loaded %,d of %,d jobs from a jobs.json of %.1f MB%s%n",
+                dir.getFileName(), loaded, expected, bytes / 1e6,
+                setAside.isEmpty() ? "" : "; the file was set aside as " + String.join(", ", setAside));
     }
 
     // ---- idle ----------------------------------------------------------------------------------

@@ -235,13 +235,20 @@ public final class FileJobStore implements JobStore {
         Objects.requireNonNull(job, "job");
         ensureOpen();
         if (jobs.computeIfPresent(job.id(), (id, old) -> job) != null) {
-            stateLock.lock();
-            try {
+            markDirty();
+        }
+    }
+
+    /** Tells the writer there is something to write; wakes it only when there was nothing. */
+    private void markDirty() {
+        stateLock.lock();
+        try {
+            if (!dirty) {
                 dirty = true;
                 stateChanged.signalAll();
-            } finally {
-                stateLock.unlock();
             }
+        } finally {
+            stateLock.unlock();
         }
     }
 
@@ -304,13 +311,7 @@ public final class FileJobStore implements JobStore {
         } finally {
             lock.unlock();
         }
-        stateLock.lock();
-        try {
-            dirty = true;
-            stateChanged.signalAll();
-        } finally {
-            stateLock.unlock();
-        }
+        markDirty();
     }
 
     @Override
