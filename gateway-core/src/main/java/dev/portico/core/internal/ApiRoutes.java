@@ -229,8 +229,10 @@ final class ApiRoutes {
         return SseEvent.of(Long.toString(id), name, JsonCodec.write(data));
     }
 
-    /** {@code WS /api/chat/live}: one turn per client message, streamed as chunks. */
-    /** A live chat: each message is a turn, counted against the chat rate limit like an HTTP turn. */
+    /**
+     * {@code WS /api/chat/live}: each client message is a turn, streamed as chunks and counted
+     * against the chat rate limit like an HTTP turn.
+     */
     private final class ChatLive implements WebSocketListener {
         private final RequestContext upgrade;
 
