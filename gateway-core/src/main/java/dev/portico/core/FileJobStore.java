@@ -272,17 +272,7 @@ public final class FileJobStore implements JobStore {
                 jobs.putIfAbsent(jobId, previous);
                 throw new JobStoreException("cron: could not write " + jobsFile + " (" + reason(e) + ")", e);
             }
-            ReentrantLock lock = stripe(jobId);
-            lock.lock();
-            try {
-                runsFiles.remove(jobId);
-                Files.deleteIfExists(runsFile(jobId));
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.WARNING, "cron: deleted job " + jobId + " but could not delete "
-                        + runsFile(jobId) + " (" + reason(e) + ")");
-            } finally {
-                lock.unlock();
-            }
+            deleteRuns(jobId);
             return true;
         } finally {
             writeLock.unlock();
@@ -300,6 +290,12 @@ public final class FileJobStore implements JobStore {
         if (jobs.remove(jobId) == null) {
             return;
         }
+        deleteRuns(jobId);
+        markDirty();
+    }
+
+    /** Deletes a deleted job's runs file; one that cannot be deleted is left with a WARNING. */
+    private void deleteRuns(String jobId) {
         ReentrantLock lock = stripe(jobId);
         lock.lock();
         try {
@@ -311,7 +307,6 @@ public final class FileJobStore implements JobStore {
         } finally {
             lock.unlock();
         }
-        markDirty();
     }
 
     @Override
