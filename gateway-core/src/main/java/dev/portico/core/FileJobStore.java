@@ -6,6 +6,7 @@ import dev.portico.api.cron.JobState;
 import dev.portico.api.cron.JobStore;
 import dev.portico.api.cron.JobStoreException;
 import dev.portico.api.cron.RunStatus;
+import dev.portico.core.internal.AtomicFile;
 import dev.portico.core.internal.CronJson;
 import dev.portico.core.internal.Syncer;
 import jakarta.json.JsonArray;
@@ -112,7 +113,6 @@ public final class FileJobStore implements JobStore {
     private static final String JOBS = "jobs.json";
     private static final String RUNS = "runs";
     private static final String RUNS_SUFFIX = ".jsonl";
-    private static final String TMP_SUFFIX = ".tmp";
     private static final int VERSION = 1;
     private static final int STRIPES = 64;
     /** How much of the end of a runs file is read for its last record. */
@@ -161,8 +161,8 @@ public final class FileJobStore implements JobStore {
         }
         try {
             Files.createDirectories(runsDirectory);
-            Files.deleteIfExists(tmp(jobsFile));
-            try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(runsDirectory, "*" + TMP_SUFFIX)) {
+            Files.deleteIfExists(AtomicFile.tmp(jobsFile));
+            try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(runsDirectory, "*" + AtomicFile.TMP_SUFFIX)) {
                 for (Path leftover : leftovers) {
                     Files.deleteIfExists(leftover);
                 }
@@ -562,7 +562,7 @@ public final class FileJobStore implements JobStore {
             for (JobRun run : kept) {
                 sb.append(CronJson.run(run)).append('\n');
             }
-            writeAtomically(file, sb.toString().getBytes(StandardCharsets.UTF_8));
+            AtomicFile.replace(file, sb.toString().getBytes(StandardCharsets.UTF_8), syncer);
             known.lines = kept.size();
             known.torn = false;
         } catch (IOException e) {
@@ -606,7 +606,7 @@ public final class FileJobStore implements JobStore {
         }
         sb.append(snapshot.isEmpty() ? "]}\n" : "\n]}\n");
         try {
-            writeAtomically(jobsFile, sb.toString().getBytes(StandardCharsets.UTF_8));
+            AtomicFile.replace(jobsFile, sb.toString().getBytes(StandardCharsets.UTF_8), syncer);
         } catch (IOException e) {
             stateLock.lock();
             try {
@@ -825,30 +825,6 @@ public final class FileJobStore implements JobStore {
 
     // ---- files --------------------------------------------------------------------------------
 
-    /** Replaces a file: writes and fsyncs a temporary file next to it, renames it over the file, fsyncs the directory. */
-    private void writeAtomically(Path file, byte[] bytes) throws IOException {
-        Path tmp = tmp(file);
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer buf = ByteBuffer.wrap(bytes);
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
-                syncer.sync(ch, tmp);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
-        }
-        syncer.syncDirectory(file.getParent());
-    }
-
     /** Parses a text that must be one JSON object and nothing after it. */
     private static JsonObject object(String text) {
         try (JsonParser parser = PARSERS.createParser(new StringReader(text))) {
@@ -867,9 +843,6 @@ public final class FileJobStore implements JobStore {
         return runsDirectory.resolve(jobId + RUNS_SUFFIX);
     }
 
-    private static Path tmp(Path file) {
-        return file.resolveSibling(file.getFileName() + TMP_SUFFIX);
-    }
 
     private ReentrantLock stripe(String jobId) {
         return stripes[Math.floorMod(jobId.hashCode(), STRIPES)];

@@ -85,7 +85,6 @@ public final class CronScheduler implements AutoCloseable {
     private final Clock clock;
     private final CronListener listener;
     private final Duration defaultTimeout;
-    private final int poolSize;
     private final ExecutorService ownPool;
     private final Executor pool;
 
@@ -160,13 +159,12 @@ public final class CronScheduler implements AutoCloseable {
         this.clock = b.clock;
         this.listener = b.listener;
         this.defaultTimeout = b.defaultTimeout;
-        this.poolSize = b.poolSize;
         if (b.pool != null) {
             this.ownPool = null;
             this.pool = b.pool;
         } else {
             AtomicInteger n = new AtomicInteger();
-            ThreadPoolExecutor tpe = new ThreadPoolExecutor(poolSize, poolSize, 30, TimeUnit.SECONDS,
+            ThreadPoolExecutor tpe = new ThreadPoolExecutor(b.poolSize, b.poolSize, 30, TimeUnit.SECONDS,
                     new LinkedBlockingQueue<>(), r -> {
                         Thread t = new Thread(r, "portico-cron-run-" + n.incrementAndGet());
                         t.setDaemon(true);
@@ -264,7 +262,8 @@ public final class CronScheduler implements AutoCloseable {
                     if (job.misfire() == MisfirePolicy.RUN_ONCE) {
                         toFire.add(fire(entry, planned.get(), JobRun.Trigger.MISFIRE, now));
                     } else {
-                        skipped.add(skipMissed(entry, planned.get(), now));
+                        skipped.add(skip(entry, JobRun.Trigger.MISFIRE, planned.get(), now, "missed at "
+                                + planned.get() + " while the gateway was down (misfire policy skip)"));
                     }
                 } else if (planned.isEmpty() && job.schedule() instanceof Schedule.At) {
                     if (job.state().lastStatus().filter(st -> st == RunStatus.OK).isPresent()) {
@@ -323,29 +322,31 @@ public final class CronScheduler implements AutoCloseable {
         Job job = entry.job;
         setNext(entry, Optional.empty());
         if (job.deleteAfterRun()) {
-            jobs.remove(job.id());
-            entry.seq = ++seq;
-            job.idempotencyKey().ifPresent(idempotencyKeys::remove);
+            forget(entry);
             return job;
         }
         entry.job = entry.job.withEnabled(false, now);
         return entry.job;
     }
 
-    private JobRun skipMissed(Entry entry, Instant missed, Instant now) {
-        JobRun run = new JobRun(newRunId(), entry.job.id(), JobRun.Trigger.MISFIRE, missed, now, RunStatus.RUNNING,
+    /**
+     * Records a due run as skipped, with the reason, and moves the job on to its first time after
+     * now; an {@code at} job has none and is disabled. Called with the lock held; the caller
+     * records the run.
+     */
+    private JobRun skip(Entry entry, JobRun.Trigger trigger, Instant dueAt, Instant now, String reason) {
+        JobRun run = new JobRun(newRunId(), entry.job.id(), trigger, dueAt, now, RunStatus.RUNNING,
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty())
-                .finish(RunStatus.SKIPPED, now, Optional.of("missed at " + missed
-                        + " while the gateway was down (misfire policy skip)"), Optional.empty());
+                .finish(RunStatus.SKIPPED, now, Optional.of(reason), Optional.empty());
         JobState s = entry.job.state();
-        Optional<Instant> following = entry.next.after(now);
-        entry.job = entry.job.withState(new JobState(following, s.lastRun(), Optional.of(RunStatus.SKIPPED),
+        entry.job = entry.job.withState(new JobState(s.nextRun(), s.lastRun(), Optional.of(RunStatus.SKIPPED),
                 run.error(), s.lastDurationMs(), s.consecutiveErrors(), s.totalRuns()));
         if (entry.job.schedule() instanceof Schedule.At) {
             entry.job = entry.job.withEnabled(false, now);
-            following = Optional.empty();
+            setNext(entry, Optional.empty());
+        } else {
+            setNext(entry, entry.next.after(now));
         }
-        setNext(entry, following);
         store.saveState(entry.job);
         return run;
     }
@@ -402,7 +403,8 @@ public final class CronScheduler implements AutoCloseable {
                     }
                     Instant dueAt = Instant.ofEpochMilli(due.at());
                     if (entry.active != null) {
-                        skipped.add(skipOverlap(entry, dueAt, now));
+                        skipped.add(skip(entry, JobRun.Trigger.SCHEDULE, dueAt, now,
+                                "the previous run " + entry.active.run.runId() + " was still running"));
                     } else {
                         toFire.add(fire(entry, dueAt, JobRun.Trigger.SCHEDULE, now));
                     }
@@ -433,20 +435,6 @@ public final class CronScheduler implements AutoCloseable {
         }
     }
 
-    private JobRun skipOverlap(Entry entry, Instant dueAt, Instant now) {
-        JobRun run = new JobRun(newRunId(), entry.job.id(), JobRun.Trigger.SCHEDULE, dueAt, now, RunStatus.RUNNING,
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty())
-                .finish(RunStatus.SKIPPED, now, Optional.of("the previous run " + entry.active.run.runId()
-                        + " was still running"), Optional.empty());
-        JobState s = entry.job.state();
-        Optional<Instant> following = entry.next.after(now);
-        entry.job = entry.job.withState(new JobState(following, s.lastRun(), Optional.of(RunStatus.SKIPPED),
-                run.error(), s.lastDurationMs(), s.consecutiveErrors(), s.totalRuns()));
-        setNext(entry, following);
-        store.saveState(entry.job);
-        return run;
-    }
-
     /**
      * Marks a job running and returns the task that runs it. Called with the lock held; the
      * schedule moves on to the first time after now, so runs missed meanwhile are coalesced.
@@ -461,9 +449,7 @@ public final class CronScheduler implements AutoCloseable {
         entry.active = active;
         activeRuns.add(active);
         if (trigger != JobRun.Trigger.MANUAL) {
-            Optional<Instant> following = job.schedule() instanceof Schedule.At ? Optional.empty() : entry.next.after(now);
-            entry.job = job.withState(job.state().withNextRun(following));
-            setNext(entry, following);
+            setNext(entry, job.schedule() instanceof Schedule.At ? Optional.empty() : entry.next.after(now));
         }
         Job snapshot = entry.job;
         return () -> execute(snapshot, active);
@@ -505,16 +491,16 @@ public final class CronScheduler implements AutoCloseable {
             status = RunStatus.OK;
         } catch (InterruptedException e) {
             status = RunStatus.ERROR;
-            error = Optional.of(active.timedOut ? "timed out after " + Durations.describe(active.timeout) : INTERRUPTED);
+            error = Optional.of(INTERRUPTED);
         } catch (Exception | LinkageError e) {
             status = RunStatus.ERROR;
             String message = e.getMessage();
             error = Optional.of(message == null || message.isBlank() ? e.getClass().getSimpleName() : message);
-            if (active.timedOut) {
-                error = Optional.of("timed out after " + Durations.describe(active.timeout));
-            }
         } finally {
             active.end();
+        }
+        if (status == RunStatus.ERROR && active.timedOut) {
+            error = Optional.of("timed out after " + Durations.describe(active.timeout));
         }
         finish(job, active, run.finish(status, now(), error, delivery));
     }
@@ -557,9 +543,7 @@ public final class CronScheduler implements AutoCloseable {
                     change = "disabled";
                 }
                 if (!enabled && job.deleteAfterRun() && ok && job.schedule() instanceof Schedule.At) {
-                    jobs.remove(job.id());
-                    entry.seq = ++seq;
-                    job.idempotencyKey().ifPresent(idempotencyKeys::remove);
+                    forget(entry);
                     deleted = true;
                     change = "deleted";
                 } else {
@@ -610,6 +594,13 @@ public final class CronScheduler implements AutoCloseable {
         if (queue.size() > 2 * jobs.size() + 64) {
             compactQueue();
         }
+    }
+
+    /** Removes a job from the table; its queue entries become stale. Called with the lock held. */
+    private void forget(Entry entry) {
+        jobs.remove(entry.job.id());
+        entry.seq = ++seq;
+        entry.job.idempotencyKey().ifPresent(idempotencyKeys::remove);
     }
 
     /** Drops queue entries that were superseded, so a busy queue stays the size of the job table. */
@@ -758,9 +749,7 @@ public final class CronScheduler implements AutoCloseable {
         try {
             checkOpen();
             Entry entry = entry(id);
-            jobs.remove(id);
-            entry.seq = ++seq;
-            entry.job.idempotencyKey().ifPresent(idempotencyKeys::remove);
+            forget(entry);
             store.delete(id);
             deleted = entry.job;
         } finally {

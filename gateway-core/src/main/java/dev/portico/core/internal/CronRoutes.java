@@ -133,12 +133,9 @@ final class CronRoutes {
 
     private HttpResponse toggle(RequestContext ctx) {
         byte[] raw = ctx.readBody();
-        Optional<Boolean> enabled = Optional.empty();
-        if (new String(raw, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
-            // No body: flip it.
-        } else {
-            enabled = bool(JsonCodec.parseObject(raw), "enabled");
-        }
+        // No body flips it.
+        Optional<Boolean> enabled = new String(raw, java.nio.charset.StandardCharsets.UTF_8).isBlank()
+                ? Optional.empty() : bool(JsonCodec.parseObject(raw), "enabled");
         Job job = scheduler.setEnabled(ctx.params().get("id"), enabled);
         return Responses.ok(ok("job", CronJson.job(job, false)));
     }
@@ -288,8 +285,10 @@ final class CronRoutes {
         String k = kind.orElse("agentTurn");
         return Optional.of(build(() -> switch (k) {
             case "agentTurn", "agent_turn" -> {
-                var timeout = JsonCodec.optionalLong(p, "timeout_seconds").isPresent()
-                        ? JsonCodec.optionalLong(p, "timeout_seconds") : JsonCodec.optionalLong(p, "timeoutSeconds");
+                var timeout = JsonCodec.optionalLong(p, "timeout_seconds");
+                if (timeout.isEmpty()) {
+                    timeout = JsonCodec.optionalLong(p, "timeoutSeconds");
+                }
                 yield new Payload.AgentTurn(text.orElse(null), string(p, "model"),
                         timeout.isPresent() ? Optional.of(Duration.ofSeconds(timeout.getAsLong())) : Optional.empty());
             }

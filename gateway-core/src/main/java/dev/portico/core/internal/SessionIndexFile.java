@@ -6,14 +6,10 @@ import dev.portico.api.session.SessionMeta;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.Collection;
@@ -124,21 +120,7 @@ public final class SessionIndexFile {
                     .append(",\"transcript_bytes\":").append(r.transcriptBytes())
                     .append("}\n");
         }
-        Path tmp = file.resolveSibling(NAME + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer buf = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
-            while (buf.hasRemaining()) {
-                ch.write(buf);
-            }
-            if (syncer != null) {
-                syncer.sync(ch, tmp);
-            }
-        }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        if (syncer != null) {
-            syncer.syncDirectory(file.getParent());
-        }
+        AtomicFile.replace(file, sb.toString().getBytes(StandardCharsets.UTF_8), syncer);
     }
 
     private static Record parse(String line) {
