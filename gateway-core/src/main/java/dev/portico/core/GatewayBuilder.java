@@ -1,6 +1,8 @@
 package dev.portico.core;
 
 import dev.portico.api.agent.Agent;
+import dev.portico.api.channel.Channel;
+import dev.portico.api.channel.OutboxStore;
 import dev.portico.api.cron.JobStore;
 import dev.portico.cron.InMemoryJobStore;
 import dev.portico.api.auth.Authenticator;
@@ -12,6 +14,7 @@ import dev.portico.auth.RateLimiter;
 import dev.portico.core.internal.DefaultGateway;
 import java.time.Clock;
 import java.time.Duration;
+import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,6 +42,10 @@ public final class GatewayBuilder {
      * requests) 15, {@code default} (every other authenticated request) 0, which means unlimited.
      */
     public static final Map<String, Integer> DEFAULT_RATE_LIMITS = Map.of("chat", 180, "strict", 15, "default", 0);
+    private static final java.util.regex.Pattern CHANNEL_NAME = java.util.regex.Pattern.compile("[a-z][a-z0-9_-]{0,31}");
+    private static final java.util.regex.Pattern ACCOUNT = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    /** Channel names whose sessions would collide with the gateway's own ({@code main}, {@code cron:…}). */
+    private static final java.util.Set<String> RESERVED_NAMES = java.util.Set.of("main", "cron", "webchat");
 
     private Agent agent = new EchoAgent();
     private SessionStore sessionStore;
@@ -70,6 +77,11 @@ public final class GatewayBuilder {
     private int cronPoolSize = 4;
     private Duration cronTimeout = Duration.ofMinutes(10);
     private ZoneId cronZone = ZoneId.systemDefault();
+    private final List<Channel> channels = new ArrayList<>();
+    private OutboxStore outboxStore;
+    private Duration outboxExpiry = Duration.ofHours(1);
+    private int outboxConcurrency = 16;
+    private Path channelStateDirectory;
 
     GatewayBuilder() {}
 
@@ -434,6 +446,64 @@ public final class GatewayBuilder {
     }
 
     /**
+     * Adds a channel: a chat platform account the agent talks through. Each name and account may
+     * be added once.
+     *
+     * @param channel the channel; started with the gateway, which does not start if it cannot
+     * @return this builder
+     */
+    public GatewayBuilder channel(Channel channel) {
+        channels.add(Objects.requireNonNull(channel, "channel"));
+        return this;
+    }
+
+    /**
+     * Sets where messages accepted for the channels are kept until delivered.
+     *
+     * @param store the store; an {@link InMemoryOutboxStore} by default (pending messages are lost
+     *     when the gateway stops)
+     * @return this builder
+     */
+    public GatewayBuilder outboxStore(OutboxStore store) {
+        this.outboxStore = Objects.requireNonNull(store, "store");
+        return this;
+    }
+
+    /**
+     * Sets how long the outbox tries to deliver a message; older ones are dropped as
+     * {@code expired} rather than sent stale after a long outage.
+     *
+     * @param expiry positive; 1 hour by default
+     * @return this builder
+     */
+    public GatewayBuilder outboxExpiry(Duration expiry) {
+        this.outboxExpiry = Objects.requireNonNull(expiry, "expiry");
+        return this;
+    }
+
+    /**
+     * Sets how many chats the outbox sends to at once (each chat's messages go one at a time).
+     *
+     * @param concurrency 1 to 1024; 16 by default
+     * @return this builder
+     */
+    public GatewayBuilder outboxConcurrency(int concurrency) {
+        this.outboxConcurrency = concurrency;
+        return this;
+    }
+
+    /**
+     * Sets where channels keep the little they must remember across restarts (a polling offset).
+     *
+     * @param directory the directory, created when needed; in memory by default
+     * @return this builder
+     */
+    public GatewayBuilder channelStateDirectory(Path directory) {
+        this.channelStateDirectory = Objects.requireNonNull(directory, "directory");
+        return this;
+    }
+
+    /**
      * Validates the settings and builds the gateway.
      *
      * @return the gateway
@@ -466,6 +536,31 @@ public final class GatewayBuilder {
         }
         if (cronTimeout.isNegative() || cronTimeout.isZero()) {
             throw new IllegalArgumentException("cronTimeout: " + cronTimeout + " (expected: > 0)");
+        }
+        if (outboxExpiry.isNegative() || outboxExpiry.isZero()) {
+            throw new IllegalArgumentException("outboxExpiry: " + outboxExpiry + " (expected: > 0)");
+        }
+        if (outboxConcurrency < 1 || outboxConcurrency > 1024) {
+            throw new IllegalArgumentException("outboxConcurrency: " + outboxConcurrency + " (expected: 1 to 1024)");
+        }
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (Channel c : channels) {
+            if (c.name() == null || !CHANNEL_NAME.matcher(c.name()).matches()) {
+                throw new IllegalArgumentException("channel name: \"" + c.name() + "\" (expected: 1-32 characters of "
+                        + "a-z 0-9 _ -, starting with a letter)");
+            }
+            if (c.accountId() == null || !ACCOUNT.matcher(c.accountId()).matches()) {
+                throw new IllegalArgumentException("channel " + c.name() + ": account \"" + c.accountId()
+                        + "\" (expected: 1-64 characters of A-Z a-z 0-9 _ -)");
+            }
+            if (RESERVED_NAMES.contains(c.name())) {
+                throw new IllegalArgumentException("channel name: \"" + c.name() + "\" is reserved (its sessions "
+                        + "would collide with the gateway's own: " + RESERVED_NAMES + ")");
+            }
+            if (!seen.add(c.name() + ":" + c.accountId())) {
+                throw new IllegalArgumentException("channel " + c.name() + " (account " + c.accountId()
+                        + "): added twice");
+            }
         }
         int modes = (token != null || !credentials.isEmpty() ? 1 : 0) + (password != null ? 1 : 0) + (noAuth ? 1 : 0)
                 + (authenticator != null ? 1 : 0);
@@ -581,6 +676,21 @@ public final class GatewayBuilder {
 
     /** @return the zone of cron jobs created without one */
     public ZoneId cronZone() { return cronZone; }
+
+    /** @return the channels, in the order added */
+    public List<Channel> channels() { return List.copyOf(channels); }
+
+    /** @return the outbox store, when set */
+    public Optional<OutboxStore> outboxStore() { return Optional.ofNullable(outboxStore); }
+
+    /** @return how long the outbox tries to deliver a message */
+    public Duration outboxExpiry() { return outboxExpiry; }
+
+    /** @return how many chats the outbox sends to at once */
+    public int outboxConcurrency() { return outboxConcurrency; }
+
+    /** @return where channels keep their state, when set */
+    public Optional<Path> channelStateDirectory() { return Optional.ofNullable(channelStateDirectory); }
 
     /** @return the event listeners */
     public List<GatewayEventListener> eventListeners() { return List.copyOf(listeners); }

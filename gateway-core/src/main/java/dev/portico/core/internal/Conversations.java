@@ -14,12 +14,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -131,11 +129,7 @@ public final class Conversations {
     }
 
     private Run newRun(SessionKey session) {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        // A version-4 style id without the SecureRandom lock UUID.randomUUID() takes on every call.
-        long high = (random.nextLong() & ~0xF000L) | 0x4000L;
-        long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
-        Run run = new Run(new UUID(high, low).toString(), session);
+        Run run = new Run(Ids.uuid(), session);
         runs.add(run);
         return run;
     }

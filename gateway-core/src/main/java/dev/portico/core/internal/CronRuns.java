@@ -31,18 +31,22 @@ final class CronRuns implements JobExecutor, CronListener {
     private final EventBus bus;
     private final Clock clock;
     private final Duration defaultTimeout;
+    private final ChannelHub channels;
 
-    CronRuns(Conversations conversations, SessionStore sessions, EventBus bus, Clock clock, Duration defaultTimeout) {
+    CronRuns(Conversations conversations, SessionStore sessions, EventBus bus, Clock clock, Duration defaultTimeout,
+            ChannelHub channels) {
         this.conversations = conversations;
         this.sessions = sessions;
         this.bus = bus;
         this.clock = clock;
         this.defaultTimeout = defaultTimeout;
+        this.channels = channels;
     }
 
     @Override
     public Optional<String> execute(Job job, JobRun run) throws Exception {
         SessionKey key = SessionKey.of(run.session().orElseThrow());
+        String text;
         switch (job.payload()) {
             case Payload.AgentTurn turn -> {
                 Run agentRun = conversations.start(key, turn.message(), turn.model(), turn.timeout().orElse(defaultTimeout));
@@ -56,6 +60,7 @@ final class CronRuns implements JobExecutor, CronListener {
                 if (outcome instanceof AgentEvent.Failed failed) {
                     throw new JobFailedException(failed.message());
                 }
+                text = ((AgentEvent.Completed) outcome).reply();
             }
             case Payload.SystemEvent event -> {
                 boolean fresh = !sessions.exists(key);
@@ -65,23 +70,41 @@ final class CronRuns implements JobExecutor, CronListener {
                 }
                 bus.publish("cron.system_event", () -> Map.of("job_id", job.id(), "run_id", run.runId(),
                         "session", key.value(), "text", event.text()));
+                text = event.text();
             }
         }
-        return deliver(job);
+        return deliver(job, text);
     }
 
     /**
-     * Delivers a job's reply where its delivery says. No channel can carry it yet, so an
-     * announcement is recorded as not delivered, with the reason, rather than dropped unseen.
+     * Queues a job's reply (an agent turn's answer, a system event's text) for the chat its
+     * delivery names, through the outbox; the run records where it went, or why it did not.
+     * {@code channel} is a channel's name, or {@code <name>:<account>} for another account.
      */
-    private static Optional<String> deliver(Job job) {
+    private Optional<String> deliver(Job job, String text) {
         Delivery d = job.delivery();
         if (d.mode() == Delivery.Mode.NONE) {
             return Optional.empty();
         }
-        String why = "not_delivered: no channel \"" + d.channel().orElseThrow() + "\" is configured";
-        LOG.log(System.Logger.Level.WARNING, "cron job " + job.id() + ": reply for " + d.channel().orElseThrow() + ":"
-                + d.to().orElseThrow() + " " + why);
+        String target = d.channel().orElseThrow();
+        String to = d.to().orElseThrow();
+        int colon = target.indexOf(':');
+        String name = colon < 0 ? target : target.substring(0, colon);
+        String account = colon < 0 ? dev.portico.api.channel.Channel.DEFAULT_ACCOUNT : target.substring(colon + 1);
+        String why;
+        if (text.isBlank()) {
+            why = "not_delivered: the reply is empty";
+        } else {
+            try {
+                var channel = channels.require(name, account);
+                String id = channels.reply(channel, to, Optional.empty(), text, Map.of(), "cron", Optional.empty(),
+                        Optional.empty()).message().id();
+                return Optional.of("queued: message " + id + " to " + target + ":" + to);
+            } catch (dev.portico.api.GatewayException e) {
+                why = "not_delivered: " + e.getMessage();
+            }
+        }
+        LOG.log(System.Logger.Level.WARNING, "cron job " + job.id() + ": reply for " + target + ":" + to + " " + why);
         return Optional.of(why);
     }
 

@@ -23,6 +23,7 @@ import dev.portico.auth.Tokens;
 import dev.portico.auth.TrustedProxies;
 import dev.portico.core.Gateway;
 import dev.portico.core.GatewayBuilder;
+import dev.portico.core.InMemoryOutboxStore;
 import dev.portico.core.InMemorySessionStore;
 import dev.portico.core.RunningGateway;
 import dev.portico.cron.CronScheduler;
@@ -54,7 +55,8 @@ public final class DefaultGateway implements Gateway {
     private final long maxBodyBytes;
     private final Conversations conversations;
     private final CronScheduler scheduler;
-    private final AtomicBoolean schedulerStarted = new AtomicBoolean();
+    private final ChannelHub channels;
+    private final AtomicBoolean started = new AtomicBoolean();
     private final Router router;
     private final GatewayHandler handler = new Dispatcher();
     private volatile boolean draining;
@@ -102,7 +104,11 @@ public final class DefaultGateway implements Gateway {
         routes.addAll(new SessionRoutes(store, bus).routes());
         routes.addAll(new EventRoutes(bus, b.maxEventStreams()).routes());
         routes.addAll(new ModelRoutes(b.agent()).routes());
-        CronRuns cronRuns = new CronRuns(conversations, store, bus, clock, b.cronTimeout());
+        this.channels = new ChannelHub(b.channels(), conversations, bus, clock, b.channelStateDirectory(),
+                b.outboxStore().orElseGet(InMemoryOutboxStore::new), new Outbox.Settings(b.outboxExpiry(),
+                        b.outboxConcurrency(), Outbox.BACKOFF_BASE, Outbox.BACKOFF_MAX));
+        routes.addAll(new ChannelRoutes(this, channels, conversations, b.runTimeout().plus(Duration.ofSeconds(5))).routes());
+        CronRuns cronRuns = new CronRuns(conversations, store, bus, clock, b.cronTimeout(), channels);
         this.scheduler = CronScheduler.builder().store(b.jobStore().orElseGet(InMemoryJobStore::new)).executor(cronRuns)
                 .listener(cronRuns).clock(clock).poolSize(b.cronPoolSize()).defaultTimeout(b.cronTimeout()).build();
         routes.addAll(new CronRoutes(scheduler, clock, b.cronZone()).routes());
@@ -127,14 +133,30 @@ public final class DefaultGateway implements Gateway {
             LOG.log(System.Logger.Level.WARNING, "auth mode none on " + options.host()
                     + ", allowed as insecure: anyone who can reach the port is an operator");
         }
-        RunningTransport running = transport.start(handler, options);
-        if (schedulerStarted.compareAndSet(false, true)) {
-            try {
-                scheduler.start();
-            } catch (RuntimeException e) {
-                running.stop(Duration.ZERO);
-                throw e;
+        // Channels first: one that cannot start (a missing webhook secret) stops the start before
+        // anything listens. Then the transport, then the jobs, which may send through the channels.
+        // A gateway may serve on several transports; its channels and jobs start with the first.
+        boolean first = started.compareAndSet(false, true);
+        if (first) {
+            channels.start();
+        }
+        RunningTransport running;
+        try {
+            running = transport.start(handler, options);
+        } catch (RuntimeException e) {
+            if (first) {
+                channels.stop(Duration.ZERO);
             }
+            throw e;
+        }
+        try {
+            if (first) {
+                scheduler.start();
+            }
+        } catch (RuntimeException e) {
+            running.stop(Duration.ZERO);
+            channels.stop(Duration.ZERO);
+            throw e;
         }
         LOG.log(System.Logger.Level.INFO, "Portico " + version + " serving on " + transport.name() + " at "
                 + running.address().getHostString() + ":" + running.port());
@@ -172,6 +194,26 @@ public final class DefaultGateway implements Gateway {
      */
     void admit(RateClass rateClass, RequestContext ctx) {
         guard.admit(rateClass, ctx.request(), ctx.principal());
+    }
+
+    /**
+     * Refuses a locked-out client address, as the authentication of every route does; for public
+     * routes that check a credential of their own (webhook signatures).
+     *
+     * @return the address failures count against, when they count
+     * @throws GatewayException {@code RATE_LIMITED} while it is locked out
+     */
+    Optional<String> checkLockout(HttpRequest request) {
+        return guard.checkLockout(request);
+    }
+
+    /**
+     * Counts a credential that did not verify (a webhook signature) toward the lockout.
+     *
+     * @param counted what {@link #checkLockout} returned
+     */
+    void recordFailure(Optional<String> counted) {
+        guard.recordFailure(counted);
     }
 
     /** The response with more headers; the same response when there are none. */
@@ -294,6 +336,8 @@ public final class DefaultGateway implements Gateway {
             // Scheduled runs in progress get the drain time to finish, then are interrupted.
             scheduler.stop(drain);
             conversations.shutdown();
+            // Sends in progress get the drain time too; what is not delivered stays in the outbox.
+            channels.stop(drain);
             LOG.log(System.Logger.Level.INFO, "Portico stopped");
         }
 

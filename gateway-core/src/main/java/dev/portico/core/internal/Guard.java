@@ -104,13 +104,7 @@ final class Guard {
         if (route.open()) {
             return Optional.empty();
         }
-        // Direct requests over loopback are the operator's own; a relayed one never counts as local.
-        Optional<String> counted = failures.isPresent() && !ClientAddress.isLocal(request)
-                ? Optional.of(clientKey(request))
-                : Optional.empty();
-        counted.flatMap(address -> failures.get().lockedOut(address)).ifPresent(remaining -> {
-            throw lockedOut(remaining);
-        });
+        Optional<String> counted = checkLockout(request);
         AuthResult result = authenticator.authenticate(request);
         Optional<String> queryToken = Optional.empty();
         if (result instanceof AuthResult.Missing) {
@@ -136,13 +130,41 @@ final class Guard {
                                     : " (a ?token= in the URL is accepted on streaming routes only)"))
                     .header("WWW-Authenticate", "Bearer");
             case AuthResult.Rejected r -> {
-                counted.ifPresent(address -> failures.get().recordFailure(address).ifPresent(lockout ->
-                        LOG.log(System.Logger.Level.WARNING, "client " + address + " locked out for "
-                                + seconds(lockout) + " s after repeated invalid credentials")));
+                recordFailure(counted);
                 throw new GatewayException(ErrorCode.UNAUTHORIZED, "invalid credential")
                         .header("WWW-Authenticate", "Bearer");
             }
         };
+    }
+
+    /**
+     * Refuses a client address that is locked out after repeated invalid credentials.
+     *
+     * @return the address failures are counted against; empty when they are not counted (the
+     *     lockout is off, or the request came directly over loopback)
+     * @throws GatewayException {@code RATE_LIMITED} with {@code Retry-After} while it is locked out
+     */
+    Optional<String> checkLockout(HttpRequest request) {
+        // Direct requests over loopback are the operator's own; a relayed one never counts as local.
+        Optional<String> counted = failures.isPresent() && !ClientAddress.isLocal(request)
+                ? Optional.of(clientKey(request))
+                : Optional.empty();
+        counted.flatMap(address -> failures.get().lockedOut(address)).ifPresent(remaining -> {
+            throw lockedOut(remaining);
+        });
+        return counted;
+    }
+
+    /**
+     * Counts an invalid credential (a webhook signature that does not verify, too) against the
+     * client address.
+     *
+     * @param counted the address {@link #checkLockout} returned
+     */
+    void recordFailure(Optional<String> counted) {
+        counted.ifPresent(address -> failures.get().recordFailure(address).ifPresent(lockout ->
+                LOG.log(System.Logger.Level.WARNING, "client " + address + " locked out for "
+                        + seconds(lockout) + " s after repeated invalid credentials")));
     }
 
     /**

@@ -35,12 +35,29 @@ public record RequestContext(HttpRequest request, Map<String, String> params, Op
      * @throws GatewayException naming the problem
      */
     public JsonObject jsonBody() {
+        checkJsonType();
+        return JsonCodec.parseObject(readBody());
+    }
+
+    /**
+     * Reads a body already read as a JSON object: checks the content type (415) and the syntax
+     * (400); for a handler that also needs the raw bytes.
+     *
+     * @param body the bytes {@link #readBody()} returned
+     * @return the object
+     * @throws GatewayException naming the problem
+     */
+    public JsonObject jsonBody(byte[] body) {
+        checkJsonType();
+        return JsonCodec.parseObject(body);
+    }
+
+    private void checkJsonType() {
         Optional<String> type = request.headers().first("Content-Type");
         if (type.isPresent() && !isJson(type.get())) {
             throw new GatewayException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
                     "Content-Type: " + type.get() + " (expected: application/json)");
         }
-        return JsonCodec.parseObject(readBody());
     }
 
     /**

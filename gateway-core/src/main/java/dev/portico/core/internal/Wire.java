@@ -290,4 +290,86 @@ public final class Wire {
      */
     @JsonbPropertyOrder({"ok", "type", "error", "session"})
     public record ChatError(boolean ok, String type, String error, String session) {}
+
+    /**
+     * {@code POST /api/message}: the message is queued, durably.
+     *
+     * @param status {@code ok}
+     * @param ok true
+     * @param messageId the outbox's id of the message
+     */
+    @JsonbPropertyOrder({"status", "ok", "message_id"})
+    public record MessageAccepted(String status, boolean ok, @JsonbProperty("message_id") String messageId) {}
+
+    /**
+     * {@code POST /api/message/sync}: the agent's reply, queued for the chat.
+     *
+     * @param status {@code ok}
+     * @param ok true
+     * @param reply the reply
+     * @param session the chat's session
+     * @param messageId the outbox's id of the reply, null when there was nothing to send
+     */
+    @JsonbPropertyOrder({"status", "ok", "reply", "session", "message_id"})
+    public record MessageSyncReply(String status, boolean ok, String reply, String session,
+            @JsonbProperty("message_id") String messageId) {}
+
+    /**
+     * A message in the outbox, as {@code GET /api/message/:id} shows it.
+     *
+     * @param id the id
+     * @param channel the channel's name
+     * @param account the channel's account
+     * @param chatId the chat
+     * @param threadId the thread
+     * @param source {@code api}, {@code reply} or {@code cron}
+     * @param status {@code pending}, {@code delivered}, {@code failed}, {@code unknown} or {@code expired}
+     * @param partsSent parts the platform has taken
+     * @param attempts tries of the current part
+     * @param createdAt when it was accepted
+     * @param nextAttempt when a pending message is tried next
+     * @param lastError why the last try failed, or why it ended
+     * @param platformMessageId the platform's id of the last part delivered
+     */
+    @JsonbPropertyOrder({"id", "channel", "account", "chat_id", "thread_id", "source", "status", "parts_sent",
+            "attempts", "created_at", "next_attempt", "last_error", "platform_message_id"})
+    public record OutboxEntry(String id, String channel, String account, @JsonbProperty("chat_id") String chatId,
+            @JsonbProperty("thread_id") String threadId, String source, String status,
+            @JsonbProperty("parts_sent") int partsSent, int attempts, @JsonbProperty("created_at") String createdAt,
+            @JsonbProperty("next_attempt") String nextAttempt, @JsonbProperty("last_error") String lastError,
+            @JsonbProperty("platform_message_id") String platformMessageId) {}
+
+    /**
+     * {@code GET /api/message/:id}.
+     *
+     * @param ok true
+     * @param message the message
+     */
+    @JsonbPropertyOrder({"ok", "message"})
+    public record OutboxEntryView(boolean ok, OutboxEntry message) {}
+
+    /**
+     * A channel and how it is doing.
+     *
+     * @param name its name
+     * @param kind its platform
+     * @param account its account
+     * @param state {@code starting}, {@code running}, {@code degraded} or {@code stopped}
+     * @param detail why, when there is something to say
+     * @param since when it entered the state
+     * @param maxMessageLength the longest message it sends whole
+     */
+    @JsonbPropertyOrder({"name", "kind", "account", "state", "detail", "since", "max_message_length"})
+    public record ChannelView(String name, String kind, String account, String state, String detail, String since,
+            @JsonbProperty("max_message_length") int maxMessageLength) {}
+
+    /**
+     * {@code GET /api/channels}.
+     *
+     * @param ok true
+     * @param channels the channels, in configuration order
+     * @param pending messages waiting in the outbox
+     */
+    @JsonbPropertyOrder({"ok", "channels", "pending"})
+    public record ChannelList(boolean ok, List<ChannelView> channels, int pending) {}
 }
