@@ -247,9 +247,18 @@ public final class WebhookSignatures {
             throw invalid("timestamp: not a number of seconds");
         }
         long now = clock.instant().getEpochSecond();
-        if (Math.abs(now - seconds) > window.toSeconds()) {
-            throw new WebhookVerificationException(Reason.STALE_SIGNATURE, "timestamp: " + (now - seconds)
-                    + " s from now (expected: within " + window.toSeconds() + " s)");
+        long limit = window.toSeconds();
+        // Compared as bounds, not as |now - seconds|: that difference overflows for a timestamp
+        // near Long.MIN_VALUE, and Math.abs(Long.MIN_VALUE) is negative, which would pass.
+        if (seconds < now - limit || seconds > now + limit) {
+            String offset;
+            try {
+                offset = Math.subtractExact(now, seconds) + " s from now";
+            } catch (ArithmeticException farOff) {
+                offset = "out of range";
+            }
+            throw new WebhookVerificationException(Reason.STALE_SIGNATURE, "timestamp: " + offset
+                    + " (expected: within " + limit + " s)");
         }
     }
 

@@ -161,6 +161,18 @@ public final class PlatformHttp {
     }
 
     /**
+     * The wait an answer asks for, as {@link #classify} reads it for a {@code 429}: for platforms
+     * that refuse with a {@code 2xx} and a rate-limit error in the body.
+     *
+     * @param answer the answer
+     * @return the wait, or empty when the answer names none
+     */
+    public static Optional<Duration> retryAfter(Answer answer) {
+        OptionalLong millis = retryAfterMillis(answer);
+        return millis.isPresent() ? Optional.of(Duration.ofMillis(millis.getAsLong())) : Optional.empty();
+    }
+
+    /**
      * The wait a {@code 429} asks for, in milliseconds: {@code retry_after} in the JSON body
      * (seconds, possibly fractional, at the top level or in {@code parameters} as Telegram puts
      * it), else the {@code Retry-After} header (seconds).
