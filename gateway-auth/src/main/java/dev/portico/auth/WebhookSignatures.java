@@ -247,9 +247,17 @@ public final class WebhookSignatures {
             throw invalid("timestamp: not a number of seconds");
         }
         long now = clock.instant().getEpochSecond();
-        if (Math.abs(now - seconds) > window.toSeconds()) {
-            throw new WebhookVerificationException(Reason.STALE_SIGNATURE, "timestamp: " + (now - seconds)
-                    + " s from now (expected: within " + window.toSeconds() + " s)");
+        long limit = window.toSeconds();
+        // Compared with the bounds: |now - seconds| overflows for a timestamp near Long.MIN_VALUE.
+        if (seconds < now - limit || seconds > now + limit) {
+            String offBy;
+            try {
+                offBy = Math.subtractExact(now, seconds) + " s from now";
+            } catch (ArithmeticException farOff) {
+                offBy = "out of range";
+            }
+            throw new WebhookVerificationException(Reason.STALE_SIGNATURE,
+                    "timestamp: " + offBy + " (expected: within " + limit + " s)");
         }
     }
 
@@ -299,7 +307,11 @@ public final class WebhookSignatures {
         System.arraycopy(ED25519_X509_PREFIX, 0, der, 0, ED25519_X509_PREFIX.length);
         System.arraycopy(raw, 0, der, ED25519_X509_PREFIX.length, raw.length);
         try {
-            return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(der));
+            PublicKey key = KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(der));
+            // The key factory takes any 32 bytes; a verifier decodes the point, so 32 bytes that are
+            // not a point of the curve are refused here, with the configuration, not on a request.
+            Signature.getInstance("Ed25519").initVerify(key);
+            return key;
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("public key: not a valid Ed25519 key");
         }
