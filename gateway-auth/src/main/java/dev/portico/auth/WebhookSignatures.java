@@ -308,7 +308,11 @@ public final class WebhookSignatures {
         System.arraycopy(ED25519_X509_PREFIX, 0, der, 0, ED25519_X509_PREFIX.length);
         System.arraycopy(raw, 0, der, ED25519_X509_PREFIX.length, raw.length);
         try {
-            return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(der));
+            PublicKey key = KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(der));
+            // The key factory takes any 32 bytes; a verifier decodes the point, so 32 bytes that are
+            // not a point of the curve are refused here, with the configuration, not on a request.
+            Signature.getInstance("Ed25519").initVerify(key);
+            return key;
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("public key: not a valid Ed25519 key");
         }
