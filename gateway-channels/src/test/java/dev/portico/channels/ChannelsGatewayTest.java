@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portico.api.channel.Channel;
+import dev.portico.api.event.GatewayEvent;
 import dev.portico.api.transport.GatewayHandler;
 import dev.portico.api.transport.HttpRequest;
 import dev.portico.api.transport.HttpResponse;
@@ -63,6 +64,19 @@ class ChannelsGatewayTest {
     private final MovableClock clock = new MovableClock(Instant.parse("2026-11-21T10:00:00Z"));
     private final List<RunningGateway> running = new ArrayList<>();
     private final List<FakePlatform> platforms = new ArrayList<>();
+    private final java.util.concurrent.LinkedBlockingQueue<GatewayEvent> events = new java.util.concurrent.LinkedBlockingQueue<>();
+
+    /** Waits for the outbox to report a try with this outcome (so the clock moves after it). */
+    private void awaitDelivery(String status) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < end) {
+            GatewayEvent e = events.poll(50, java.util.concurrent.TimeUnit.MILLISECONDS);
+            if (e != null && e.type().equals("message.delivery") && status.equals(e.data().get("status"))) {
+                return;
+            }
+        }
+        throw new AssertionError("no message.delivery " + status + " within 10 s");
+    }
 
     /** A clock the test moves. */
     static final class MovableClock extends Clock {
@@ -127,7 +141,8 @@ class ChannelsGatewayTest {
     }
 
     private Gateway start(Channel channel, UnaryOperator<GatewayBuilder> more) {
-        Gateway g = more.apply(Gateway.builder().token(TOKEN).clock(clock).agent(new EchoAgent()).channel(channel))
+        Gateway g = more.apply(Gateway.builder().token(TOKEN).clock(clock).agent(new EchoAgent()).channel(channel)
+                .eventListener(events::add))
                 .build();
         running.add(g.start(new NoTransport(), TransportOptions.ofDefaults()));
         return g;
@@ -196,6 +211,7 @@ class ChannelsGatewayTest {
         Gateway g = start(telegram(p), b -> b);
         assertEquals(200, call(g, message("{\"channel\":\"telegram\",\"chat_id\":\"1\",\"content\":\"first\"}")).status());
         assertEquals("first", json(p.take(Duration.ofSeconds(10)).text()).getString("text"));
+        awaitDelivery("retry");
 
         clock.advance(Duration.ofMillis(6_900));
         call(g, message("{\"channel\":\"telegram\",\"chat_id\":\"2\",\"content\":\"other chat\"}"));
@@ -227,6 +243,7 @@ class ChannelsGatewayTest {
         assertEquals("C1", first.getString("channel"));
         assertEquals("9.0", first.getString("thread_ts"));
         assertEquals("hi slack", first.getString("text"));
+        awaitDelivery("retry");
         assertEquals(List.of(), p.drain(), "the 500 is not retried at once");
 
         clock.advance(Duration.ofMillis(1_200));
@@ -239,10 +256,10 @@ class ChannelsGatewayTest {
     @Test
     void discordACommandIsDeferredThenAnsweredWithAFollowUp() throws Exception {
         FakePlatform p = platform();
-        p.byDefault("/webhooks/app1/tok1", FakePlatform.Answer.json(200, "{\"id\":\"m1\"}"));
-        Gateway g = start(DiscordChannel.builder().botToken("bot-token").applicationId("app1").publicKey(ED_PUBLIC)
+        p.byDefault("/webhooks/111/tok1", FakePlatform.Answer.json(200, "{\"id\":\"m1\"}"));
+        Gateway g = start(DiscordChannel.builder().botToken("bot-token").applicationId("111").publicKey(ED_PUBLIC)
                 .apiBase(p.uri()).build(), b -> b);
-        String body = "{\"type\":2,\"id\":\"i1\",\"application_id\":\"app1\",\"token\":\"tok1\",\"channel_id\":\"c9\","
+        String body = "{\"type\":2,\"id\":\"i1\",\"application_id\":\"111\",\"token\":\"tok1\",\"channel_id\":\"c9\","
                 + "\"member\":{\"user\":{\"id\":\"u1\"}},\"data\":{\"name\":\"ask\",\"options\":[{\"name\":\"prompt\","
                 + "\"type\":3,\"value\":\"hi discord\"}]}}";
         String ts = Long.toString(clock.instant().getEpochSecond());
@@ -251,7 +268,7 @@ class ChannelsGatewayTest {
         assertEquals(200, r.status());
         assertEquals(5, json(text(r)).getInt("type"), "deferred");
         FakePlatform.Received followUp = p.take(Duration.ofSeconds(10));
-        assertEquals("/webhooks/app1/tok1", followUp.path());
+        assertEquals("/webhooks/111/tok1", followUp.path());
         assertEquals("hi discord", json(followUp.text()).getString("content"));
     }
 

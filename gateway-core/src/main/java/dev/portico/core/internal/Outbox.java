@@ -412,7 +412,7 @@ final class Outbox {
     private OutboxMessage attempt(OutboxMessage m) throws InterruptedException {
         Instant now = clock.instant();
         if (!now.isBefore(deadline(m))) {
-            return finish(m, DeliveryStatus.EXPIRED, "expired: not delivered within " + Durations.describe(settings.expiry())
+            return finish(m, DeliveryStatus.EXPIRED, "not delivered within " + Durations.describe(settings.expiry())
                     + m.lastError().map(e -> " (last error: " + e + ")").orElse(""), m.partsSent() + 1, 0);
         }
         Optional<Channel> found = channels.apply(m.channel(), m.accountId());

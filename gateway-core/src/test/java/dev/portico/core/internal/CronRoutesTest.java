@@ -254,9 +254,9 @@ class CronRoutesTest {
         String id = create("{\"name\":\"a\",\"expr\":\"0 9 * * *\",\"message\":\"ping\",\"delivery\":{\"mode\":"
                 + "\"announce\",\"channel\":\"telegram\",\"to\":\"42\"}}").getString("id");
         send("/api/cron/trigger", "{\"job_id\":\"" + id + "\"}");
-        assertEquals("not_delivered: no channel \"telegram\" is configured", event("cron.run.finished").data().get("delivery"));
+        assertEquals("not_delivered: channel: telegram is not configured (no channels are configured)", event("cron.run.finished").data().get("delivery"));
         JsonObject run = json(get("/api/cron/" + id + "/runs?limit=1")).getJsonArray("runs").getJsonObject(0);
-        assertEquals("not_delivered: no channel \"telegram\" is configured", run.getString("delivery"));
+        assertEquals("not_delivered: channel: telegram is not configured (no channels are configured)", run.getString("delivery"));
     }
 
     @Test

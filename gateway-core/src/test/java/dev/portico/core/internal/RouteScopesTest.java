@@ -31,7 +31,10 @@ import org.junit.jupiter.api.Test;
  */
 class RouteScopesTest {
     /** The routes anyone may call. */
-    private static final Set<String> PUBLIC = Set.of("GET /health", "GET /healthz", "GET /ready");
+    private static final Set<String> PUBLIC = Set.of("GET /health", "GET /healthz", "GET /ready",
+            // Platforms call these; each channel checks the platform's signature instead.
+            "POST /api/webhook/:channel", "POST /api/webhook/:channel/:account", "POST /webhooks/:channel",
+            "POST /webhooks/:channel/:account");
 
     /** Tokens {@code only:<scope>} hold just that scope; {@code all-but:<scope>} hold every other. */
     private final DefaultGateway gateway = (DefaultGateway) Gateway.builder().authenticator(request -> {

@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * left) and records what it was asked to send. Its webhook takes {@code <chat>|<event>|<text>}
  * with the header {@code X-Test-Secret: secret}.
  */
-final class ScriptedChannel implements Channel {
+class ScriptedChannel implements Channel {
     private final String name;
     private final int maxLength;
     private final boolean idempotent;
