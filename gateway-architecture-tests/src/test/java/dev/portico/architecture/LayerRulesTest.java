@@ -34,7 +34,8 @@ class LayerRulesTest {
     /** Rule 2: gateway-auth depends on gateway-api only. */
     @ArchTest
     static final ArchRule authDependsOnApiOnly = classes().that().resideInAPackage("dev.portico.auth..")
-            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "dev.portico.api..", "dev.portico.auth..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "javax.crypto..", "dev.portico.api..",
+                    "dev.portico.auth..")
             .because("gateway-auth must stay usable without the engine or a server library");
 
     /** Rule 2b: gateway-cron depends on gateway-api and cron-utils only. */
@@ -75,6 +76,19 @@ class LayerRulesTest {
             .should().dependOnClassesThat().resideInAnyPackage("io.helidon..", "io.undertow..", "org.xnio..",
                     "dev.portico.server..", "dev.portico.channels..", "picocli..", "org.java_websocket..",
                     "dev.portico.cli..", "dev.portico.tck..");
+
+    /** Rule 5a: the channels depend on the API, auth, JSON-P and the JDK only. */
+    @ArchTest
+    static final ArchRule channelsDependOnApiAndAuthOnly = classes().that().resideInAPackage("dev.portico.channels..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "javax.crypto..", "jakarta.json..",
+                    "dev.portico.api..", "dev.portico.auth..", "dev.portico.channels..")
+            .because("a channel is usable with any engine: it speaks the channel SPI and its platform's HTTP API");
+
+    /** Rule 5b: channel packages do not import each other. */
+    @ArchTest
+    static final ArchRule channelPackagesAreIndependent = com.tngtech.archunit.library.dependencies.SlicesRuleDefinition
+            .slices().matching("dev.portico.channels.(*)..").should().notDependOnEachOther()
+            .because("each platform's adapter stands alone; what they share lives in dev.portico.channels");
 
     /** Rule 6a: nothing depends on the CLI. */
     @ArchTest
