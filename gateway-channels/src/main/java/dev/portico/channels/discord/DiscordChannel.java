@@ -233,8 +233,10 @@ public final class DiscordChannel implements Channel {
         if (wait.isPresent()) {
             return DeliveryResult.retryAfter(wait.get(), BUCKET_EXHAUSTED);
         }
-        byte[] body = Json.createObjectBuilder().add("content", message.text()).build().toString()
-                .getBytes(StandardCharsets.UTF_8);
+        // No pings from the agent's words: an "@everyone" in a reply stays text.
+        byte[] body = Json.createObjectBuilder().add("content", message.text())
+                .add("allowed_mentions", Json.createObjectBuilder().add("parse", Json.createArrayBuilder()))
+                .build().toString().getBytes(StandardCharsets.UTF_8);
         PlatformHttp.Answer answer;
         try {
             answer = http.post(URI.create(apiBase + "/" + route), "application/json", headers, body);

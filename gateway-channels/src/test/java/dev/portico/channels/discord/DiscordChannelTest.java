@@ -334,7 +334,7 @@ class DiscordChannelTest {
         assertEquals("application/json", sent.header("Content-Type"));
         assertNull(sent.header("Authorization"));
         assertTrue(sent.header("User-Agent").startsWith("DiscordBot ("), sent.header("User-Agent"));
-        assertEquals(json("{\"content\":\"sunny\"}"), json(sent.text()));
+        assertEquals(json("{\"content\":\"sunny\",\"allowed_mentions\":{\"parse\":[]}}"), json(sent.text()));
     }
 
     @Test
@@ -347,7 +347,7 @@ class DiscordChannelTest {
         assertEquals(CHANNEL_MESSAGES, sent.path());
         assertEquals("Bot " + BOT_TOKEN, sent.header("Authorization"));
         assertEquals("application/json", sent.header("Content-Type"));
-        assertEquals(json("{\"content\":\"good morning\"}"), json(sent.text()));
+        assertEquals(json("{\"content\":\"good morning\",\"allowed_mentions\":{\"parse\":[]}}"), json(sent.text()));
     }
 
     @Test
@@ -409,7 +409,7 @@ class DiscordChannelTest {
         assertEquals(DeliveryResult.delivered("3"), channel.send(toChannel(CHANNEL_ID, "two")));
         Received sent = platform.take(WAIT);
         assertEquals(CHANNEL_MESSAGES, sent.path());
-        assertEquals(json("{\"content\":\"two\"}"), json(sent.text()));
+        assertEquals(json("{\"content\":\"two\",\"allowed_mentions\":{\"parse\":[]}}"), json(sent.text()));
     }
 
     @Test
