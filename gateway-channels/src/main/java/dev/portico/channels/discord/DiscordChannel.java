@@ -13,6 +13,7 @@ import dev.portico.api.channel.WebhookVerificationException;
 import dev.portico.api.transport.Headers;
 import dev.portico.auth.WebhookSignatures;
 import dev.portico.channels.PlatformHttp;
+import dev.portico.channels.Settings;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.IOException;
@@ -64,7 +65,6 @@ public final class DiscordChannel implements Channel {
             new ChannelCapabilities(2000, false, true, ChannelCapabilities.Markdown.DISCORD, false);
     private static final Pattern SNOWFLAKE = Pattern.compile("[0-9]{1,20}");
     private static final Pattern TOKEN_CHARS = Pattern.compile("[A-Za-z0-9._-]+");
-    private static final Pattern ACCOUNT = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final String PONG = Json.createObjectBuilder().add("type", 1).build().toString();
     private static final String DEFERRED = Json.createObjectBuilder().add("type", 5).build().toString();
 
@@ -388,20 +388,9 @@ public final class DiscordChannel implements Channel {
                             + "64 hex digits (" + e.getMessage() + ")");
                 }
             }
-            String scheme = apiBase.getScheme();
-            if (!apiBase.isAbsolute() || apiBase.getHost() == null
-                    || !("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))
-                    || apiBase.getRawQuery() != null || apiBase.getRawFragment() != null) {
-                throw new IllegalArgumentException("apiBase: " + apiBase
-                        + " (expected: an absolute http or https URI without query or fragment)");
-            }
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("timeout: " + timeout + " (expected: > 0)");
-            }
-            if (!ACCOUNT.matcher(accountId).matches()) {
-                throw new IllegalArgumentException("accountId: " + accountId
-                        + " (expected: 1–64 characters of A-Z, a-z, 0-9, '_' and '-')");
-            }
+            Settings.checkHttpUri("apiBase", apiBase, false);
+            Settings.checkTimeout(timeout);
+            Settings.checkAccount(accountId);
             return new DiscordChannel(this, key);
         }
     }

@@ -14,6 +14,7 @@ import dev.portico.api.transport.Headers;
 import dev.portico.auth.WebhookSignatures;
 import dev.portico.channels.JsonBodies;
 import dev.portico.channels.PlatformHttp;
+import dev.portico.channels.Settings;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -29,7 +30,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * A Slack app: it receives messages through the Events API (its request URL is the gateway's
@@ -59,7 +59,6 @@ public final class SlackChannel implements Channel {
     private static final Set<String> TRANSIENT_ERRORS =
             Set.of("internal_error", "fatal_error", "service_unavailable", "request_timeout");
     private static final String RATE_LIMITED = "ratelimited";
-    private static final Pattern ACCOUNT = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final int MAX_ERROR_LENGTH = 100;
     private static final ChannelCapabilities CAPABILITIES =
             new ChannelCapabilities(MAX_MESSAGE_LENGTH, true, true, ChannelCapabilities.Markdown.SLACK, false);
@@ -356,20 +355,9 @@ public final class SlackChannel implements Channel {
             if (signingSecret != null && signingSecret.isBlank()) {
                 throw new IllegalArgumentException("signingSecret: must not be blank");
             }
-            String scheme = apiBase.getScheme();
-            if (!apiBase.isAbsolute() || apiBase.getHost() == null
-                    || !("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))
-                    || apiBase.getRawQuery() != null || apiBase.getRawFragment() != null) {
-                throw new IllegalArgumentException("apiBase: " + apiBase
-                        + " (expected: an absolute http or https URI without query or fragment)");
-            }
-            if (!ACCOUNT.matcher(accountId).matches()) {
-                throw new IllegalArgumentException("accountId: " + accountId
-                        + " (expected: 1-64 characters of [A-Za-z0-9_-])");
-            }
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("timeout: " + timeout + " (expected: > 0)");
-            }
+            Settings.checkHttpUri("apiBase", apiBase, false);
+            Settings.checkAccount(accountId);
+            Settings.checkTimeout(timeout);
             return new SlackChannel(this);
         }
     }

@@ -13,6 +13,7 @@ import dev.portico.api.channel.WebhookResponse;
 import dev.portico.api.channel.WebhookVerificationException;
 import dev.portico.auth.WebhookSignatures;
 import dev.portico.channels.PlatformHttp;
+import dev.portico.channels.Settings;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
@@ -72,7 +73,6 @@ public final class TelegramChannel implements Channel {
             new ChannelCapabilities(4096, true, true, ChannelCapabilities.Markdown.NONE, false);
     private static final Pattern TOKEN = Pattern.compile("[0-9]+:[A-Za-z0-9_-]+");
     private static final Pattern SECRET = Pattern.compile("[A-Za-z0-9_-]{1,256}");
-    private static final Pattern ACCOUNT = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final String TOKEN_MASK = "<bot token>";
 
     /** How the channel receives updates. */
@@ -669,13 +669,7 @@ public final class TelegramChannel implements Channel {
                 throw new IllegalArgumentException("botToken: expected the token BotFather gave the bot "
                         + "(digits, ':', then letters, digits, '_' and '-')");
             }
-            String scheme = apiBase.getScheme();
-            if (!apiBase.isAbsolute() || apiBase.getHost() == null
-                    || !("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))
-                    || apiBase.getRawQuery() != null || apiBase.getRawFragment() != null) {
-                throw new IllegalArgumentException("apiBase: " + apiBase
-                        + " (expected: an absolute http or https URI without query or fragment)");
-            }
+            Settings.checkHttpUri("apiBase", apiBase, false);
             if (webhookSecret != null && !SECRET.matcher(webhookSecret).matches()) {
                 throw new IllegalArgumentException("webhookSecret: expected 1–256 characters of A-Z, a-z, 0-9, "
                         + "'_' and '-' (Telegram's secret_token)");
@@ -683,16 +677,11 @@ public final class TelegramChannel implements Channel {
             if (pollTimeout.isNegative()) {
                 throw new IllegalArgumentException("pollTimeout: " + pollTimeout + " (expected: >= 0)");
             }
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("timeout: " + timeout + " (expected: > 0)");
-            }
+            Settings.checkTimeout(timeout);
             if (backoffBase.isNegative() || backoffBase.isZero()) {
                 throw new IllegalArgumentException("backoffBase: " + backoffBase + " (expected: > 0)");
             }
-            if (!ACCOUNT.matcher(accountId).matches()) {
-                throw new IllegalArgumentException("accountId: " + accountId
-                        + " (expected: 1–64 characters of A-Z, a-z, 0-9, '_' and '-')");
-            }
+            Settings.checkAccount(accountId);
             return new TelegramChannel(this);
         }
     }

@@ -13,6 +13,7 @@ import dev.portico.api.channel.WebhookVerificationException;
 import dev.portico.api.transport.Headers;
 import dev.portico.auth.WebhookSignatures;
 import dev.portico.channels.PlatformHttp;
+import dev.portico.channels.Settings;
 import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -63,7 +64,6 @@ public final class WebhookChannel implements Channel {
     public static final int DEFAULT_MAX_MESSAGE_LENGTH = 4000;
 
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]{0,31}");
-    private static final Pattern ACCOUNT = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final String STANDARD_SECRET_PREFIX = "whsec_";
     private static final String STANDARD_PUBLIC_PREFIX = "whpk_";
     private static final int ED25519_KEY_BYTES = 32;
@@ -389,10 +389,7 @@ public final class WebhookChannel implements Channel {
                 throw new IllegalArgumentException("name: " + name
                         + " (expected: 1-32 characters of [a-z0-9_-], starting with a letter)");
             }
-            if (!ACCOUNT.matcher(accountId).matches()) {
-                throw new IllegalArgumentException("accountId: " + accountId
-                        + " (expected: 1-64 characters of [A-Za-z0-9_-])");
-            }
+            Settings.checkAccount(accountId);
             if (secret != null && standardKey != null) {
                 throw new IllegalArgumentException("webhook channel " + name
                         + ": secret and standardWebhooks are both set (expected: one of them)");
@@ -404,11 +401,7 @@ public final class WebhookChannel implements Channel {
                 checkStandardKey(standardKey);
             }
             if (callbackUrl != null) {
-                String scheme = callbackUrl.getScheme();
-                if (!callbackUrl.isAbsolute() || callbackUrl.getHost() == null
-                        || !("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))) {
-                    throw new IllegalArgumentException("callbackUrl: expected an absolute http or https URL");
-                }
+                Settings.checkHttpUri("callbackUrl", callbackUrl, true);
                 if (standardKey != null && standardKey.startsWith(STANDARD_PUBLIC_PREFIX)) {
                     throw new IllegalArgumentException("callbackUrl: replies cannot be signed with a whpk_ public "
                             + "key (expected: a whsec_ secret in standardWebhooks, or no callbackUrl)");
@@ -417,9 +410,7 @@ public final class WebhookChannel implements Channel {
             if (maxMessageLength <= 0) {
                 throw new IllegalArgumentException("maxMessageLength: " + maxMessageLength + " (expected: > 0)");
             }
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("timeout: " + timeout + " (expected: > 0)");
-            }
+            Settings.checkTimeout(timeout);
             return new WebhookChannel(this);
         }
 

@@ -217,7 +217,7 @@ class SlackChannelTest {
         String badToken = invalid(SlackChannel.builder().botToken("xoxb-has space").signingSecret(SIGNING_SECRET));
         assertEquals("botToken: expected printable ASCII without spaces (xoxb-…)", badToken);
         assertEquals("signingSecret: must not be blank", invalid(SlackChannel.builder().signingSecret(" ")));
-        assertEquals("apiBase: /api (expected: an absolute http or https URI without query or fragment)",
+        assertEquals("apiBase: expected an absolute http or https URI without query or fragment",
                 invalid(SlackChannel.builder().apiBase(URI.create("/api"))));
         assertTrue(invalid(SlackChannel.builder().accountId("")).startsWith("accountId: "));
         assertEquals("timeout: PT-1S (expected: > 0)", invalid(SlackChannel.builder().timeout(Duration.ofSeconds(-1))));

@@ -287,9 +287,9 @@ class WebhookChannelTest {
         assertEquals("callbackUrl: replies cannot be signed with a whpk_ public key (expected: a whsec_ secret in "
                 + "standardWebhooks, or no callbackUrl)", invalid(WebhookChannel.builder().name("gh")
                 .standardWebhooks(WHPK).callbackUrl(URI.create("https://example.org/r"))));
-        assertEquals("callbackUrl: expected an absolute http or https URL",
+        assertEquals("callbackUrl: expected an absolute http or https URI without a fragment",
                 invalid(WebhookChannel.builder().name("gh").secret(SECRET).callbackUrl(URI.create("/relative"))));
-        assertEquals("callbackUrl: expected an absolute http or https URL",
+        assertEquals("callbackUrl: expected an absolute http or https URI without a fragment",
                 invalid(WebhookChannel.builder().name("gh").secret(SECRET).callbackUrl(URI.create("ftp://h/x"))));
         assertEquals("maxMessageLength: 0 (expected: > 0)",
                 invalid(WebhookChannel.builder().name("gh").secret(SECRET).maxMessageLength(0)));
