@@ -17,12 +17,15 @@ import java.time.Duration;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * Builds a {@link Gateway}. Every setting has a default; {@link #build()} validates.
@@ -42,10 +45,10 @@ public final class GatewayBuilder {
      * requests) 15, {@code default} (every other authenticated request) 0, which means unlimited.
      */
     public static final Map<String, Integer> DEFAULT_RATE_LIMITS = Map.of("chat", 180, "strict", 15, "default", 0);
-    private static final java.util.regex.Pattern CHANNEL_NAME = java.util.regex.Pattern.compile("[a-z][a-z0-9_-]{0,31}");
-    private static final java.util.regex.Pattern ACCOUNT = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final Pattern CHANNEL_NAME = Pattern.compile("[a-z][a-z0-9_-]{0,31}");
+    private static final Pattern ACCOUNT = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     /** Channel names whose sessions would collide with the gateway's own ({@code main}, {@code cron:…}). */
-    private static final java.util.Set<String> RESERVED_NAMES = java.util.Set.of("main", "cron", "webchat");
+    private static final Set<String> RESERVED_NAMES = Set.of("main", "cron", "webchat");
 
     private Agent agent = new EchoAgent();
     private SessionStore sessionStore;
@@ -543,7 +546,7 @@ public final class GatewayBuilder {
         if (outboxConcurrency < 1 || outboxConcurrency > 1024) {
             throw new IllegalArgumentException("outboxConcurrency: " + outboxConcurrency + " (expected: 1 to 1024)");
         }
-        java.util.Set<String> seen = new java.util.HashSet<>();
+        Set<String> seen = new HashSet<>();
         for (Channel c : channels) {
             if (c.name() == null || !CHANNEL_NAME.matcher(c.name()).matches()) {
                 throw new IllegalArgumentException("channel name: \"" + c.name() + "\" (expected: 1-32 characters of "

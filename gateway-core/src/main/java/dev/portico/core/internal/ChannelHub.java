@@ -240,7 +240,7 @@ final class ChannelHub {
             return;
         }
         try {
-            reply(channel, m.chatId(), m.threadId(), reply, m.replyContext(), "reply", Optional.empty(), Optional.empty());
+            queue(channel, m.chatId(), m.threadId(), reply, m.replyContext(), "reply", Optional.empty(), Optional.empty());
         } catch (GatewayException e) {
             LOG.log(System.Logger.Level.WARNING, "channel " + channel.name() + ": the reply to chat " + m.chatId()
                     + " was not queued: " + e.getMessage());
@@ -252,7 +252,7 @@ final class ChannelHub {
      *
      * @return the message accepted, or the first answer to a repeated idempotency key
      */
-    Outbox.Accepted reply(Channel channel, String chatId, Optional<String> threadId, String text,
+    Outbox.Accepted queue(Channel channel, String chatId, Optional<String> threadId, String text,
             Map<String, String> replyContext, String source, Optional<String> idempotencyKey,
             Optional<String> fingerprint) {
         return outbox.enqueue(OutboxMessage.pending(Ids.uuid(), channel.name(), channel.accountId(), chatId, threadId,

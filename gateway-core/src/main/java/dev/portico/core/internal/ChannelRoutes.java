@@ -103,7 +103,7 @@ final class ChannelRoutes {
         }
         // A key is the caller's own: two callers may use the same one without meeting.
         Optional<String> scoped = key.map(k -> ctx.principal().map(p -> p.id()).orElse("anonymous") + "/" + k);
-        Outbox.Accepted accepted = hub.reply(t.channel(), t.chatId(), t.threadId(), text, Map.of(), "api", scoped,
+        Outbox.Accepted accepted = hub.queue(t.channel(), t.chatId(), t.threadId(), text, Map.of(), "api", scoped,
                 scoped.map(k -> sha256(raw)));
         HttpResponse response = Responses.ok(new Wire.MessageAccepted("ok", true, accepted.message().id()));
         if (accepted.replayed()) {
@@ -133,7 +133,7 @@ final class ChannelRoutes {
         String reply = ((AgentEvent.Completed) end).reply();
         String messageId = null;
         if (!reply.isBlank()) {
-            messageId = hub.reply(t.channel(), t.chatId(), t.threadId(), reply, Map.of(), "reply", Optional.empty(),
+            messageId = hub.queue(t.channel(), t.chatId(), t.threadId(), reply, Map.of(), "reply", Optional.empty(),
                     Optional.empty()).message().id();
         }
         return Responses.ok(new Wire.MessageSyncReply("ok", true, reply, session.value(), messageId));

@@ -1,6 +1,8 @@
 package dev.portico.core.internal;
 
+import dev.portico.api.GatewayException;
 import dev.portico.api.agent.AgentEvent;
+import dev.portico.api.channel.Channel;
 import dev.portico.api.cron.Delivery;
 import dev.portico.api.cron.Job;
 import dev.portico.api.cron.JobRun;
@@ -90,17 +92,17 @@ final class CronRuns implements JobExecutor, CronListener {
         String to = d.to().orElseThrow();
         int colon = target.indexOf(':');
         String name = colon < 0 ? target : target.substring(0, colon);
-        String account = colon < 0 ? dev.portico.api.channel.Channel.DEFAULT_ACCOUNT : target.substring(colon + 1);
+        String account = colon < 0 ? Channel.DEFAULT_ACCOUNT : target.substring(colon + 1);
         String why;
         if (text.isBlank()) {
             why = "not_delivered: the reply is empty";
         } else {
             try {
-                var channel = channels.require(name, account);
-                String id = channels.reply(channel, to, Optional.empty(), text, Map.of(), "cron", Optional.empty(),
+                Channel channel = channels.require(name, account);
+                String id = channels.queue(channel, to, Optional.empty(), text, Map.of(), "cron", Optional.empty(),
                         Optional.empty()).message().id();
                 return Optional.of("queued: message " + id + " to " + target + ":" + to);
-            } catch (dev.portico.api.GatewayException e) {
+            } catch (GatewayException e) {
                 why = "not_delivered: " + e.getMessage();
             }
         }

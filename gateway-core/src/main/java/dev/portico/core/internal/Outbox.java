@@ -71,6 +71,9 @@ final class Outbox {
 
     private record Wake(long at, LaneKey lane) {}
 
+    /** A try's result: the message as it now stands, and the event that reports it. */
+    private record Outcome(OutboxMessage message, Map<String, Object> event) {}
+
     private static final class Lane {
         final ArrayDeque<String> ids = new ArrayDeque<>();
         boolean busy;
@@ -356,7 +359,8 @@ final class Outbox {
                 } finally {
                     lock.unlock();
                 }
-                OutboxMessage after = attempt(head);
+                Outcome outcome = attempt(head);
+                OutboxMessage after = outcome.message();
                 lock.lock();
                 try {
                     if (after.status().terminal()) {
@@ -371,6 +375,8 @@ final class Outbox {
                     lock.unlock();
                 }
                 record(after);
+                // Published once the outcome is what find() answers.
+                bus.publish("message.delivery", outcome::event);
             }
         } catch (InterruptedException e) {
             // Stopping: the message stays pending, as it was before the send, and resumes next start.
@@ -409,16 +415,16 @@ final class Outbox {
     }
 
     /** One try at the head of a lane: its remaining parts, until one does not go through. */
-    private OutboxMessage attempt(OutboxMessage m) throws InterruptedException {
+    private Outcome attempt(OutboxMessage m) throws InterruptedException {
         Instant now = clock.instant();
         if (!now.isBefore(deadline(m))) {
             return finish(m, DeliveryStatus.EXPIRED, "not delivered within " + Durations.describe(settings.expiry())
-                    + m.lastError().map(e -> " (last error: " + e + ")").orElse(""), m.partsSent() + 1, 0);
+                    + m.lastError().map(e -> " (last error: " + e + ")").orElse(""), m.attempts());
         }
         Optional<Channel> found = channels.apply(m.channel(), m.accountId());
         if (found.isEmpty()) {
             return finish(m, DeliveryStatus.FAILED, "channel " + m.channel() + " (account " + m.accountId()
-                    + ") is not configured", m.partsSent() + 1, 0);
+                    + ") is not configured", m.attempts());
         }
         Channel channel = found.get();
         List<String> parts = TextSplitter.split(m.text(), channel.capabilities().maxMessageLength());
@@ -439,9 +445,13 @@ final class Outbox {
                 case DeliveryResult.Delivered d -> {
                     current = current.progressed(partNo, 0, current.nextAttempt(), Optional.empty(),
                             d.platformMessageId().or(current::platformMessageId));
-                    publishDelivery(current, "delivered", partNo, parts.size(), attempt, null, null);
                     if (partNo < parts.size()) {
                         record(current);
+                        Map<String, Object> event = delivery(current, "delivered", partNo, parts.size(), attempt, null, null);
+                        bus.publish("message.delivery", () -> event);
+                    } else {
+                        OutboxMessage done = current.finished(DeliveryStatus.DELIVERED, Optional.empty());
+                        return new Outcome(done, delivery(done, "delivered", partNo, parts.size(), attempt, null, null));
                     }
                 }
                 case DeliveryResult.Retry r -> {
@@ -452,31 +462,31 @@ final class Outbox {
                         return retry(current, part, parts.size(), attempt, Optional.empty(), u.reason());
                     }
                     return finish(current, DeliveryStatus.UNKNOWN, "outcome unknown, not resent (the channel's sends "
-                            + "are not idempotent): " + u.reason(), partNo, attempt);
+                            + "are not idempotent): " + u.reason(), attempt);
                 }
                 case DeliveryResult.Failed f -> {
-                    return finish(current, DeliveryStatus.FAILED, f.reason(), partNo, attempt);
+                    return finish(current, DeliveryStatus.FAILED, f.reason(), attempt);
                 }
             }
         }
-        return current.finished(DeliveryStatus.DELIVERED, Optional.empty());
+        // Nothing to send (a text of whitespace only).
+        return new Outcome(current.finished(DeliveryStatus.DELIVERED, Optional.empty()),
+                delivery(current, "delivered", 0, 0, 0, null, null));
     }
 
-    private OutboxMessage retry(OutboxMessage m, int part, int parts, int attempt, Optional<Duration> after,
+    private Outcome retry(OutboxMessage m, int part, int parts, int attempt, Optional<Duration> after,
             String reason) {
         Duration wait = after.orElseGet(() -> backoff(attempt));
         OutboxMessage next = m.progressed(part, attempt, clock.instant().plus(wait), Optional.of(reason),
                 m.platformMessageId());
-        publishDelivery(next, "retry", part + 1, parts, attempt, reason, wait);
-        return next;
+        return new Outcome(next, delivery(next, "retry", part + 1, parts, attempt, reason, wait));
     }
 
-    private OutboxMessage finish(OutboxMessage m, DeliveryStatus status, String reason, int part, int attempt) {
+    private Outcome finish(OutboxMessage m, DeliveryStatus status, String reason, int attempt) {
         OutboxMessage done = m.finished(status, Optional.of(reason));
         LOG.log(System.Logger.Level.WARNING, "outbox: message " + m.id() + " to " + m.channel() + ":" + m.chatId() + " "
                 + status.wireName() + ": " + reason);
-        publishDelivery(done, status.wireName(), part, 0, attempt, reason, null);
-        return done;
+        return new Outcome(done, delivery(done, status.wireName(), 0, 0, attempt, reason, null));
     }
 
     /** The wait before try {@code attempt + 1} after a failure: base × 2^(attempt-1), capped, ±20%. */
@@ -487,25 +497,24 @@ final class Outbox {
         return Duration.ofMillis(Math.max(1, (long) (capped * jitter)));
     }
 
-    private void publishDelivery(OutboxMessage m, String status, int part, int parts, int attempt, String error,
-            Duration retryIn) {
-        bus.publish("message.delivery", () -> {
-            Map<String, Object> data = base(m);
-            data.put("status", status);
-            data.put("attempt", attempt);
-            if (parts > 1) {
-                data.put("part", part);
-                data.put("parts", parts);
-            }
-            m.platformMessageId().ifPresent(p -> data.put("platform_message_id", p));
-            if (error != null) {
-                data.put("error", error);
-            }
-            if (retryIn != null) {
-                data.put("retry_in_ms", retryIn.toMillis());
-            }
-            return data;
-        });
+    /** The data of a {@code message.delivery} event. */
+    private static Map<String, Object> delivery(OutboxMessage m, String status, int part, int parts, int attempt,
+            String error, Duration retryIn) {
+        Map<String, Object> data = base(m);
+        data.put("status", status);
+        data.put("attempt", attempt);
+        if (parts > 1) {
+            data.put("part", part);
+            data.put("parts", parts);
+        }
+        m.platformMessageId().ifPresent(p -> data.put("platform_message_id", p));
+        if (error != null) {
+            data.put("error", error);
+        }
+        if (retryIn != null) {
+            data.put("retry_in_ms", retryIn.toMillis());
+        }
+        return data;
     }
 
     private static Map<String, Object> base(OutboxMessage m) {

@@ -246,4 +246,33 @@ class ChannelGatewayTest {
         assertEquals("expired", json(fourth.handler().handle(HttpRequest.builder().target("/api/message/" + stale)
                 .header("Authorization", "Bearer " + TOKEN).build())).getJsonObject("message").getString("status"));
     }
+
+    @Test
+    void aChannelsStateSurvivesARestartInTheStateDirectory() throws Exception {
+        ScriptedChannel first = new ScriptedChannel("chat", 100, false);
+        start(first, b -> b.channelStateDirectory(state.resolve("channels")));
+        assertEquals(java.util.Optional.empty(), first.context.loadState("offset"));
+        first.context.saveState("offset", "1001");
+        running.removeLast().stop(Duration.ofSeconds(1));
+
+        ScriptedChannel second = new ScriptedChannel("chat", 100, false);
+        start(second, b -> b.channelStateDirectory(state.resolve("channels")));
+        assertEquals(java.util.Optional.of("1001"), second.context.loadState("offset"));
+        assertTrue(java.nio.file.Files.exists(state.resolve("channels").resolve("chat.default.json")));
+    }
+
+    @Test
+    void anAnnouncementOfAScheduledJobIsDeliveredThroughItsChannel() throws Exception {
+        ScriptedChannel channel = new ScriptedChannel("chat", 100, false);
+        Gateway g = start(channel, b -> b);
+        String id = json(g.handler().handle(post("/api/cron/create", "{\"name\":\"a\",\"expr\":\"0 9 * * *\","
+                + "\"message\":\"good morning\",\"delivery\":{\"mode\":\"announce\",\"channel\":\"chat\","
+                + "\"to\":\"77\"}}").build())).getJsonObject("job").getString("id");
+        g.handler().handle(post("/api/cron/trigger", "{\"job_id\":\"" + id + "\"}").build());
+        OutboundMessage sent = channel.take();
+        assertEquals("77", sent.chatId());
+        assertEquals("good morning", sent.text());
+        Object delivery = event("cron.run.finished").data().get("delivery");
+        assertTrue(String.valueOf(delivery).startsWith("queued: message " + sent.messageId()), String.valueOf(delivery));
+    }
 }
