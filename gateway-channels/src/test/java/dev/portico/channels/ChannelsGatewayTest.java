@@ -128,9 +128,19 @@ class ChannelsGatewayTest {
         }
     }
 
+    private final List<FileOutboxStore> stores = new ArrayList<>();
+
+    /** The outbox store in the state directory, closed after the gateways have stopped. */
+    private FileOutboxStore outboxStore() {
+        FileOutboxStore store = FileOutboxStore.open(state.resolve("outbox"));
+        stores.add(store);
+        return store;
+    }
+
     @AfterEach
     void stopAll() {
         running.reversed().forEach(r -> r.stop(Duration.ofSeconds(1)));
+        stores.forEach(FileOutboxStore::close);
         platforms.forEach(FakePlatform::close);
     }
 
@@ -295,7 +305,7 @@ class ChannelsGatewayTest {
         FakePlatform down = platform();
         int port = down.port();
         down.close();
-        Gateway first = start(telegram(down), b -> b.outboxStore(FileOutboxStore.open(state.resolve("outbox"))));
+        Gateway first = start(telegram(down), b -> b.outboxStore(outboxStore()));
         List<String> ids = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
             ids.add(json(text(call(first, message("{\"channel\":\"telegram\",\"chat_id\":\"" + i
@@ -309,7 +319,7 @@ class ChannelsGatewayTest {
         clock.advance(Duration.ofMinutes(10));
         FakePlatform up = FakePlatform.start(port);
         platforms.add(up);
-        Gateway second = start(telegram(up), b -> b.outboxStore(FileOutboxStore.open(state.resolve("outbox"))));
+        Gateway second = start(telegram(up), b -> b.outboxStore(outboxStore()));
         // A repeat after the restart is still the same message, not a fourth.
         assertEquals(ids.get(2), json(text(call(second, message("{\"channel\":\"telegram\",\"chat_id\":\"3\","
                 + "\"content\":\"m3\"}").header("Idempotency-Key", "key-3")))).getString("message_id"));
@@ -325,13 +335,13 @@ class ChannelsGatewayTest {
         up.close();
 
         // Accepted while the platform is down, then down for longer than the expiry: never sent.
-        Gateway third = start(telegram(up), b -> b.outboxStore(FileOutboxStore.open(state.resolve("outbox"))));
+        Gateway third = start(telegram(up), b -> b.outboxStore(outboxStore()));
         call(third, message("{\"channel\":\"telegram\",\"chat_id\":\"5\",\"content\":\"stale\"}"));
         running.removeLast().stop(Duration.ofSeconds(1));
         clock.advance(Duration.ofMinutes(61));
         FakePlatform again = FakePlatform.start(port);
         platforms.add(again);
-        Gateway fourth = start(telegram(again), b -> b.outboxStore(FileOutboxStore.open(state.resolve("outbox"))));
+        Gateway fourth = start(telegram(again), b -> b.outboxStore(outboxStore()));
         call(fourth, message("{\"channel\":\"telegram\",\"chat_id\":\"9\",\"content\":\"fresh\"}"));
         List<String> texts = List.of(json(again.take(Duration.ofSeconds(10)).text()).getString("text"));
         assertEquals(List.of("fresh"), texts);

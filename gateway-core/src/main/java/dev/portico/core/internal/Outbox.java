@@ -237,7 +237,8 @@ final class Outbox {
 
     /**
      * Stops delivering: sends in progress get the drain time to finish, then are interrupted (their
-     * messages stay pending and resume at the next start); then the store is closed.
+     * messages stay pending and resume at the next start); then the store is flushed. The store is
+     * not closed: whoever gave it to the gateway closes it, after the gateway has stopped.
      *
      * @param drain how long to wait for sends in progress
      */
@@ -268,9 +269,9 @@ final class Outbox {
             }
         }
         try {
-            store.close();
+            store.flush();
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "outbox: the store could not be closed cleanly", e);
+            LOG.log(System.Logger.Level.ERROR, "outbox: the store could not be flushed", e);
         }
     }
 

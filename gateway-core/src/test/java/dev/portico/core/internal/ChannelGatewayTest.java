@@ -50,9 +50,19 @@ class ChannelGatewayTest {
         return g;
     }
 
+    private final List<FileOutboxStore> stores = new ArrayList<>();
+
+    /** The outbox store in the state directory, closed after the gateways have stopped. */
+    private FileOutboxStore outboxStore() {
+        FileOutboxStore store = FileOutboxStore.open(state.resolve("outbox"));
+        stores.add(store);
+        return store;
+    }
+
     @AfterEach
     void stopAll() {
         running.reversed().forEach(r -> r.stop(Duration.ofSeconds(1)));
+        stores.forEach(FileOutboxStore::close);
     }
 
     private static HttpResponse webhook(Gateway g, String secret, String body, String address) {
@@ -205,7 +215,7 @@ class ChannelGatewayTest {
     void acceptedMessagesSurviveARestartAndAreDeliveredOnceAndStaleOnesAreNot() throws Exception {
         ScriptedChannel down = new ScriptedChannel("chat", 100, false).then(
                 DeliveryResult.retry("connection refused"), DeliveryResult.retry("connection refused"));
-        Gateway first = start(down, b -> b.outboxStore(FileOutboxStore.open(state.resolve("outbox"))));
+        Gateway first = start(down, b -> b.outboxStore(outboxStore()));
         String a = json(first.handler().handle(post("/api/message", "{\"channel\":\"chat\",\"chat_id\":\"1\","
                 + "\"content\":\"first\"}").header("Idempotency-Key", "a").build())).getString("message_id");
         String b = json(first.handler().handle(post("/api/message", "{\"channel\":\"chat\",\"chat_id\":\"2\","
@@ -217,7 +227,7 @@ class ChannelGatewayTest {
         // Back up 30 minutes later: both go, once each.
         clock.advance(Duration.ofMinutes(30));
         ScriptedChannel up = new ScriptedChannel("chat", 100, false);
-        Gateway second = start(up, x -> x.outboxStore(FileOutboxStore.open(state.resolve("outbox"))));
+        Gateway second = start(up, x -> x.outboxStore(outboxStore()));
         List<String> ids = List.of(up.take().messageId(), up.take().messageId());
         assertTrue(ids.containsAll(List.of(a, b)), ids.toString());
         // The key still answers with the first message after the restart.
@@ -230,7 +240,7 @@ class ChannelGatewayTest {
 
         // A message accepted, then an outage longer than the expiry: it is not sent.
         ScriptedChannel down2 = new ScriptedChannel("chat", 100, false).then(DeliveryResult.retry("refused"));
-        Gateway third = start(down2, x -> x.outboxStore(FileOutboxStore.open(state.resolve("outbox"))));
+        Gateway third = start(down2, x -> x.outboxStore(outboxStore()));
         String stale = json(third.handler().handle(post("/api/message", "{\"channel\":\"chat\",\"chat_id\":\"3\","
                 + "\"content\":\"stale\"}").build())).getString("message_id");
         down2.take();
@@ -238,7 +248,7 @@ class ChannelGatewayTest {
         events.clear();
         clock.advance(Duration.ofHours(2));
         ScriptedChannel late = new ScriptedChannel("chat", 100, false);
-        Gateway fourth = start(late, x -> x.outboxStore(FileOutboxStore.open(state.resolve("outbox"))));
+        Gateway fourth = start(late, x -> x.outboxStore(outboxStore()));
         GatewayEvent expired = event("message.delivery");
         assertEquals(stale, expired.data().get("message_id"));
         assertEquals("expired", expired.data().get("status"));

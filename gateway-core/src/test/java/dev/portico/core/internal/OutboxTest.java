@@ -50,6 +50,7 @@ class OutboxTest {
         if (outbox != null) {
             outbox.stop(Duration.ofSeconds(1));
         }
+        store.close();
     }
 
     private OutboxMessage message(String chat, String text) {
@@ -222,6 +223,7 @@ class OutboxTest {
         OutboxMessage m = outbox.enqueue(message("A", "kept")).message();
         down.take();
         outbox.stop(Duration.ofSeconds(1));
+        store.close();
 
         ScriptedChannel up = new ScriptedChannel("chat", 10, false);
         clock.advance(Duration.ofSeconds(5));
