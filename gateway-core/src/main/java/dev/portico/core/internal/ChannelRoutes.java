@@ -45,6 +45,7 @@ final class ChannelRoutes {
                 Route.http("POST", "/api/message/sync", Scope.OPERATOR_WRITE, this::messageSync).limitedAs(RateClass.CHAT),
                 Route.http("GET", "/api/message/:id", Scope.OPERATOR_READ, this::messageStatus),
                 Route.http("GET", "/api/channels", Scope.OPERATOR_READ, this::channels),
+                Route.http("GET", "/api/status", Scope.OPERATOR_READ, this::status),
                 Route.open("POST", "/api/webhook/:channel", this::webhook),
                 Route.open("POST", "/api/webhook/:channel/:account", this::webhook),
                 Route.open("POST", "/webhooks/:channel", this::webhook),
@@ -151,6 +152,11 @@ final class ChannelRoutes {
 
     private HttpResponse channels(RequestContext ctx) {
         return Responses.ok(new Wire.ChannelList(true, views(hub), hub.outbox().pendingCount()));
+    }
+
+    private HttpResponse status(RequestContext ctx) {
+        return Responses.ok(new Wire.Status(true, gateway.draining() ? "draining" : "running", gateway.version(),
+                gateway.uptimeSeconds(), views(hub), hub.outbox().pendingCount()));
     }
 
     /**

@@ -372,4 +372,18 @@ public final class Wire {
      */
     @JsonbPropertyOrder({"ok", "channels", "pending"})
     public record ChannelList(boolean ok, List<ChannelView> channels, int pending) {}
+
+    /**
+     * {@code GET /api/status}.
+     *
+     * @param ok true
+     * @param status {@code running}, or {@code draining} while the gateway stops
+     * @param version the gateway's version
+     * @param uptime seconds since start
+     * @param channels the channels and their state
+     * @param pending messages waiting in the outbox
+     */
+    @JsonbPropertyOrder({"ok", "status", "version", "uptime", "channels", "pending"})
+    public record Status(boolean ok, String status, String version, long uptime, List<ChannelView> channels,
+            int pending) {}
 }

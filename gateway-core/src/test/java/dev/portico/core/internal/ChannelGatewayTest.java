@@ -194,6 +194,11 @@ class ChannelGatewayTest {
         assertEquals("chat", c.getString("name"));
         assertEquals("running", c.getString("state"));
         assertEquals(100, c.getInt("max_message_length"));
+        JsonObject status = json(g.handler().handle(HttpRequest.builder().target("/api/status")
+                .header("Authorization", "Bearer " + TOKEN).build()));
+        assertEquals("running", status.getString("status"));
+        assertEquals("running", status.getJsonArray("channels").getJsonObject(0).getString("state"));
+        assertEquals(0, status.getInt("pending"));
     }
 
     @Test
