@@ -2,11 +2,14 @@ package dev.portico.cli;
 
 import dev.portico.api.auth.Role;
 import dev.portico.api.auth.Scope;
+import dev.portico.api.channel.AllowList;
+import dev.portico.api.channel.Channel;
 import dev.portico.auth.Credential;
 import dev.portico.auth.FailedAuthLimiter;
 import dev.portico.auth.OriginPolicy;
 import dev.portico.auth.RateLimiter;
 import dev.portico.auth.TrustedProxies;
+import dev.portico.channels.telegram.TelegramChannel;
 import dev.portico.core.FsyncPolicy;
 import jakarta.json.Json;
 import jakarta.json.JsonNumber;
@@ -23,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -55,6 +59,8 @@ import java.util.regex.Pattern;
  *     message waits for its fsync under {@code batched}
  * @param limits {@code gateway.limits}
  * @param cron {@code gateway.cron}: the scheduler of scheduled jobs
+ * @param channels {@code gateway.channels}: the chat platform accounts, in file order
+ * @param outbox {@code gateway.outbox}: where replies for the channels wait until delivered
  * @param corsOrigins {@code gateway.corsOrigins}: browser origins allowed besides the gateway's own
  * @param trustedProxies {@code gateway.trustedProxies}: addresses or CIDR blocks whose forwarding
  *     headers are believed
@@ -72,6 +78,8 @@ record ConfigFile(
         OptionalLong sessionsFsyncIntervalMs,
         Limits limits,
         Cron cron,
+        List<ChannelConfig> channels,
+        Outbox outbox,
         List<String> corsOrigins,
         List<String> trustedProxies,
         Map<String, Integer> rateLimits,
@@ -129,6 +137,23 @@ record ConfigFile(
     }
 
     /**
+     * {@code gateway.outbox}: the store of replies accepted for the channels.
+     *
+     * @param fsync {@code fsync}: {@code always}, {@code batched} or {@code never}
+     * @param fsyncIntervalMs {@code fsyncIntervalMs}: the longest a written message waits for its
+     *     fsync under {@code batched}, 1..10000
+     * @param expirySeconds {@code expirySeconds}: how long a message is tried before it is dropped
+     *     as expired, &gt; 0
+     * @param concurrency {@code concurrency}: chats sent to at once, 1..1024
+     */
+    record Outbox(Optional<FsyncPolicy> fsync, OptionalLong fsyncIntervalMs, OptionalLong expirySeconds,
+            OptionalInt concurrency) {
+        /** Nothing set. */
+        static final Outbox NONE = new Outbox(Optional.empty(), OptionalLong.empty(), OptionalLong.empty(),
+                OptionalInt.empty());
+    }
+
+    /**
      * {@code gateway.auth}.
      *
      * @param mode {@code mode}: {@code token}, {@code password} or {@code none}
@@ -161,14 +186,36 @@ record ConfigFile(
 
     /** A config with nothing set. */
     static final ConfigFile EMPTY = new ConfigFile(Optional.empty(), OptionalInt.empty(), Optional.empty(),
-            Auth.NONE, Optional.empty(), OptionalLong.empty(), Limits.NONE, Cron.NONE, List.of(), List.of(), Map.of(),
-            Map.of(), AgentDefaults.NONE);
+            Auth.NONE, Optional.empty(), OptionalLong.empty(), Limits.NONE, Cron.NONE, List.of(), Outbox.NONE, List.of(),
+            List.of(), Map.of(), Map.of(), AgentDefaults.NONE);
+
+    /** The longest {@code gateway.outbox.expirySeconds}: 30 days. */
+    static final long MAX_OUTBOX_EXPIRY_SECONDS = 30L * 24 * 60 * 60;
+
+    /** The longest {@code timeoutSeconds} and {@code pollTimeoutSeconds} of a channel: one hour. */
+    static final long MAX_CHANNEL_TIMEOUT_SECONDS = 3600;
+
+    /** The keys every channel entry takes. */
+    private static final List<String> CHANNEL_KEYS = List.of("type", "account", "allowedChats", "allowedUsers",
+            "timeoutSeconds");
+
+    /** The keys each type of channel takes besides {@link #CHANNEL_KEYS}. */
+    private static final Map<String, List<String>> CHANNEL_TYPE_KEYS = Map.of(
+            "telegram", List.of("botToken", "mode", "webhookSecret", "pollTimeoutSeconds", "apiBase"),
+            "slack", List.of("botToken", "signingSecret", "apiBase"),
+            "discord", List.of("botToken", "applicationId", "publicKey", "apiBase"),
+            "webhook", List.of("name", "secret", "standardWebhooks", "callbackUrl", "maxMessageLength"));
+
+    /** The settings of the channel builders whose config keys are spelled otherwise. */
+    private static final Map<String, String> CHANNEL_SETTING_KEYS = Map.of("accountId", "account",
+            "pollTimeout", "pollTimeoutSeconds", "timeout", "timeoutSeconds");
 
     /** {@code ${NAME}}: the value of an environment variable. */
     private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
 
     /** Copies the lists and maps, keeping their order. */
     ConfigFile {
+        channels = List.copyOf(channels);
         corsOrigins = List.copyOf(corsOrigins);
         trustedProxies = List.copyOf(trustedProxies);
         rateLimits = Collections.unmodifiableMap(new LinkedHashMap<>(rateLimits));
@@ -298,10 +345,12 @@ record ConfigFile(
                 f.integer(gateway, "port", "gateway.port", 0, 65535),
                 f.string(gateway, "server", "gateway.server"),
                 auth(f, auth, env),
-                fsync(f, sessions),
+                fsync(f, sessions, "gateway.sessions.fsync"),
                 f.longValue(sessions, "gateway.sessions", 1, 10_000, "fsyncIntervalMs", "fsync_interval_ms"),
                 limitValues,
                 cron(f, f.object(gateway, "cron", "gateway.cron")),
+                channels(f, gateway, env),
+                outbox(f, f.object(gateway, "outbox", "gateway.outbox")),
                 f.strings(gateway, "gateway", "corsOrigins", OriginPolicy::of),
                 f.strings(gateway, "gateway", "trustedProxies", TrustedProxies::parse),
                 rateLimits(f, f.object(gateway, "rateLimits", "gateway.rateLimits")),
@@ -481,15 +530,226 @@ record ConfigFile(
         return new Cron(poolSize, timeout, zone);
     }
 
-    private static Optional<FsyncPolicy> fsync(Fields f, JsonObject sessions) {
-        return f.string(sessions, "fsync", "gateway.sessions.fsync").flatMap(v -> {
+    private static Optional<FsyncPolicy> fsync(Fields f, JsonObject section, String path) {
+        return f.string(section, "fsync", path).flatMap(v -> {
             try {
                 return Optional.of(FsyncPolicy.valueOf(v.toUpperCase(java.util.Locale.ROOT)));
             } catch (IllegalArgumentException e) {
-                f.errors.add("gateway.sessions.fsync: " + v + " (expected: always, batched or never)");
+                f.errors.add(path + ": " + v + " (expected: always, batched or never)");
                 return Optional.empty();
             }
         });
+    }
+
+    /**
+     * {@code gateway.channels}: each entry read, its secrets resolved, and built once, so that what
+     * its channel's builder refuses is a problem of the file, named by the entry's path.
+     */
+    private static List<ChannelConfig> channels(Fields f, JsonObject gateway, Function<String, String> env) {
+        JsonValue list = gateway.get("channels");
+        if (list == null || list.getValueType() == JsonValue.ValueType.NULL) {
+            return List.of();
+        }
+        if (list.getValueType() != JsonValue.ValueType.ARRAY) {
+            f.errors.add("gateway.channels: expected a list of channels, each an object with a type ("
+                    + String.join(", ", ChannelConfig.TYPES) + ")");
+            return List.of();
+        }
+        List<ChannelConfig> channels = new ArrayList<>();
+        Map<String, String> seen = new LinkedHashMap<>();
+        for (int i = 0; i < list.asJsonArray().size(); i++) {
+            String path = "gateway.channels[" + i + "]";
+            Optional<ChannelConfig> channel = channel(f, list.asJsonArray().get(i), path, env);
+            if (channel.isEmpty()) {
+                continue;
+            }
+            ChannelConfig c = channel.get();
+            String id = c.name() + " (account " + c.common().accountId() + ")";
+            String first = seen.putIfAbsent(id, path);
+            if (first != null) {
+                f.errors.add(path + ": " + id + " is configured twice (also " + first + "; expected: another "
+                        + (c instanceof ChannelConfig.Webhook ? "name or " : "") + "account)");
+                continue;
+            }
+            channels.add(c);
+        }
+        return channels;
+    }
+
+    private static Optional<ChannelConfig> channel(Fields f, JsonValue v, String path, Function<String, String> env) {
+        String types = String.join(", ", ChannelConfig.TYPES);
+        if (v.getValueType() != JsonValue.ValueType.OBJECT) {
+            f.errors.add(path + ": expected an object with a type (" + types + ")");
+            return Optional.empty();
+        }
+        JsonObject o = v.asJsonObject();
+        Optional<String> type = f.string(o, "type", path + ".type");
+        if (type.isEmpty()) {
+            if (Fields.absent(o, "type")) {
+                f.errors.add(path + ".type: required (expected one of: " + types + ")");
+            }
+            return Optional.empty();
+        }
+        if (!ChannelConfig.TYPES.contains(type.get())) {
+            f.errors.add(path + ".type: \"" + type.get() + "\" (expected one of: " + types + ")");
+            return Optional.empty();
+        }
+        int before = f.errors.size();
+        List<String> keys = new ArrayList<>(CHANNEL_KEYS);
+        keys.addAll(CHANNEL_TYPE_KEYS.get(type.get()));
+        for (String key : o.keySet()) {
+            if (key.equals("name") && !keys.contains(key)) {
+                f.errors.add(path + ".name: only a webhook channel takes a name (a " + type.get()
+                        + " channel is named " + type.get() + ")");
+            } else if (!keys.contains(key)) {
+                f.errors.add(path + "." + key + ": unknown key for a " + type.get() + " channel (expected: "
+                        + String.join(", ", keys) + ")");
+            }
+        }
+        ChannelConfig.Common common = new ChannelConfig.Common(
+                f.string(o, "account", path + ".account").orElse(Channel.DEFAULT_ACCOUNT),
+                new AllowList(new java.util.LinkedHashSet<>(f.ids(o, "allowedChats", path + ".allowedChats")),
+                        new java.util.LinkedHashSet<>(f.ids(o, "allowedUsers", path + ".allowedUsers"))),
+                seconds(f.positive(o, "timeoutSeconds", path + ".timeoutSeconds", MAX_CHANNEL_TIMEOUT_SECONDS)));
+        Optional<ChannelConfig> config = switch (type.get()) {
+            case "telegram" -> telegram(f, o, path, env, common);
+            case "slack" -> slack(f, o, path, env, common);
+            case "discord" -> discord(f, o, path, env, common);
+            default -> webhook(f, o, path, env, common);
+        };
+        if (config.isEmpty() || f.errors.size() > before) {
+            return Optional.empty();
+        }
+        try {
+            config.get().build();
+        } catch (IllegalArgumentException e) {
+            f.errors.add(builderProblem(path, e.getMessage()));
+            return Optional.empty();
+        }
+        return config;
+    }
+
+    private static Optional<ChannelConfig> telegram(Fields f, JsonObject o, String path, Function<String, String> env,
+            ChannelConfig.Common common) {
+        Optional<String> token = f.secret(o, "botToken", path, env, "the token BotFather gave the bot");
+        Optional<TelegramChannel.Mode> mode = f.string(o, "mode", path + ".mode").flatMap(m -> switch (m) {
+            case "polling" -> Optional.of(TelegramChannel.Mode.POLLING);
+            case "webhook" -> Optional.of(TelegramChannel.Mode.WEBHOOK);
+            default -> {
+                f.errors.add(path + ".mode: \"" + m + "\" (expected: polling or webhook)");
+                yield Optional.empty();
+            }
+        });
+        boolean webhookMode = mode.orElse(TelegramChannel.Mode.POLLING) == TelegramChannel.Mode.WEBHOOK;
+        Optional<String> webhookSecret = f.secret(o, "webhookSecret", path, env, webhookMode
+                ? "in webhook mode: the secret_token given to setWebhook, which Telegram sends with each update"
+                : null);
+        OptionalInt pollSeconds = f.integer(o, "pollTimeoutSeconds", path + ".pollTimeoutSeconds", 0,
+                (int) MAX_CHANNEL_TIMEOUT_SECONDS);
+        Optional<Duration> pollTimeout = pollSeconds.isPresent()
+                ? Optional.of(Duration.ofSeconds(pollSeconds.getAsInt())) : Optional.empty();
+        Optional<URI> apiBase = f.string(o, "apiBase", path + ".apiBase")
+                .flatMap(u -> f.httpUrl(u, path + ".apiBase", "https://api.telegram.org"));
+        if (token.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new ChannelConfig.Telegram(common, token.get(), mode.orElse(TelegramChannel.Mode.POLLING),
+                webhookSecret, pollTimeout, apiBase));
+    }
+
+    private static Optional<ChannelConfig> slack(Fields f, JsonObject o, String path, Function<String, String> env,
+            ChannelConfig.Common common) {
+        Optional<String> token = f.secret(o, "botToken", path, env, "the app's bot token, xoxb-…");
+        Optional<String> signing = f.secret(o, "signingSecret", path, env,
+                "the app's signing secret, which every request from Slack is signed with");
+        Optional<URI> apiBase = f.string(o, "apiBase", path + ".apiBase")
+                .flatMap(u -> f.httpUrl(u, path + ".apiBase", "https://slack.com/api"));
+        if (token.isEmpty() || signing.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new ChannelConfig.Slack(common, token.get(), signing.get(), apiBase));
+    }
+
+    private static Optional<ChannelConfig> discord(Fields f, JsonObject o, String path, Function<String, String> env,
+            ChannelConfig.Common common) {
+        Optional<String> token = f.secret(o, "botToken", path, env, "the bot's token, from the developer portal");
+        Optional<String> applicationId = f.id(o, "applicationId", path + ".applicationId");
+        if (applicationId.isEmpty() && Fields.absent(o, "applicationId")) {
+            f.errors.add(path + ".applicationId: required (the application's id, from the developer portal)");
+        }
+        Optional<String> publicKey = f.secret(o, "publicKey", path, env,
+                "the application's public key, which signs its interactions");
+        Optional<URI> apiBase = f.string(o, "apiBase", path + ".apiBase")
+                .flatMap(u -> f.httpUrl(u, path + ".apiBase", "https://discord.com/api/v10"));
+        if (token.isEmpty() || applicationId.isEmpty() || publicKey.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new ChannelConfig.Discord(common, token.get(), applicationId.get(), publicKey.get(),
+                apiBase));
+    }
+
+    private static Optional<ChannelConfig> webhook(Fields f, JsonObject o, String path, Function<String, String> env,
+            ChannelConfig.Common common) {
+        Optional<String> name = f.string(o, "name", path + ".name");
+        if (name.isEmpty() && Fields.absent(o, "name")) {
+            f.errors.add(path + ".name: required (the channel's name, which is its webhook route /api/webhook/<name>)");
+        }
+        int before = f.errors.size();
+        Optional<String> which = f.present(o, path, "secret", "standardWebhooks");
+        if (which.isEmpty() && f.errors.size() == before) {
+            f.errors.add(path + ": secret or standardWebhooks required (expected: one of them; unsigned requests are "
+                    + "never accepted)");
+        }
+        Optional<String> secret = which.filter("secret"::equals).flatMap(k -> f.secret(o, k, path, env, null));
+        Optional<String> standard = which.filter("standardWebhooks"::equals).flatMap(k -> f.secret(o, k, path, env, null));
+        Optional<URI> callbackUrl = f.string(o, "callbackUrl", path + ".callbackUrl").flatMap(u -> {
+            try {
+                return Optional.of(new URI(u));
+            } catch (URISyntaxException e) {
+                // The URL itself is not shown: its query may carry a token.
+                f.errors.add(path + ".callbackUrl: not a URL (expected: an absolute http or https URL)");
+                return Optional.empty();
+            }
+        });
+        OptionalInt maxLength = f.integer(o, "maxMessageLength", path + ".maxMessageLength", 1, 1_000_000);
+        if (name.isEmpty() || (secret.isEmpty() && standard.isEmpty())) {
+            return Optional.empty();
+        }
+        return Optional.of(new ChannelConfig.Webhook(common, name.get(), secret, standard, callbackUrl, maxLength));
+    }
+
+    /**
+     * A channel builder's refusal as a problem of the entry: {@code botToken: expected …} becomes
+     * {@code gateway.channels[0].botToken: expected …}, with the builder's setting names spelled
+     * as the file spells them.
+     *
+     * @param path the entry's path, {@code gateway.channels[<index>]}
+     * @param message the builder's message, which names the setting and never its secret
+     * @return the problem
+     */
+    static String builderProblem(String path, String message) {
+        int colon = message.indexOf(": ");
+        if (colon > 0) {
+            String setting = message.substring(0, colon);
+            String key = CHANNEL_SETTING_KEYS.getOrDefault(setting, setting);
+            boolean known = CHANNEL_KEYS.contains(key)
+                    || CHANNEL_TYPE_KEYS.values().stream().anyMatch(keys -> keys.contains(key));
+            if (known) {
+                return path + "." + key + message.substring(colon);
+            }
+        }
+        return path + ": " + message;
+    }
+
+    private static Optional<Duration> seconds(OptionalLong seconds) {
+        return seconds.isPresent() ? Optional.of(Duration.ofSeconds(seconds.getAsLong())) : Optional.empty();
+    }
+
+    private static Outbox outbox(Fields f, JsonObject outbox) {
+        return new Outbox(fsync(f, outbox, "gateway.outbox.fsync"),
+                f.longValue(outbox, "gateway.outbox", 1, 10_000, "fsyncIntervalMs", "fsync_interval_ms"),
+                f.positive(outbox, "expirySeconds", "gateway.outbox.expirySeconds", MAX_OUTBOX_EXPIRY_SECONDS),
+                f.integer(outbox, "concurrency", "gateway.outbox.concurrency", 1, 1024));
     }
 
     /** Reads typed fields, collecting every problem instead of stopping at the first. */
@@ -653,6 +913,77 @@ record ConfigFile(
             return out;
         }
 
+        /** Whether {@code name} is missing from {@code parent}, or null. */
+        static boolean absent(JsonObject parent, String name) {
+            JsonValue v = parent.get(name);
+            return v == null || v.getValueType() == JsonValue.ValueType.NULL;
+        }
+
+        /**
+         * A secret at {@code <path>.<name>}: a literal, or {@code ${NAME}}. Its value is never part
+         * of a problem.
+         *
+         * @param required what the secret is, for the problem when it is missing; null when it is
+         *     optional
+         */
+        Optional<String> secret(JsonObject parent, String name, String path, Function<String, String> env,
+                String required) {
+            String key = path + "." + name;
+            if (absent(parent, name)) {
+                if (required != null) {
+                    errors.add(key + ": required (" + required + ")");
+                }
+                return Optional.empty();
+            }
+            return string(parent, name, key).flatMap(v -> resolve(v, key, env));
+        }
+
+        /** An id given as a non-empty string or as an integer, as a string. */
+        Optional<String> id(JsonObject parent, String name, String path) {
+            JsonValue v = parent.get(name);
+            if (v == null || v.getValueType() == JsonValue.ValueType.NULL) {
+                return Optional.empty();
+            }
+            Optional<String> id = id(v);
+            if (id.isEmpty()) {
+                errors.add(path + ": expected an id (a non-empty string or an integer)");
+            }
+            return id;
+        }
+
+        /** A list of ids, each a non-empty string or an integer, as strings. */
+        List<String> ids(JsonObject parent, String name, String path) {
+            JsonValue v = parent.get(name);
+            if (v == null || v.getValueType() == JsonValue.ValueType.NULL) {
+                return List.of();
+            }
+            if (v.getValueType() != JsonValue.ValueType.ARRAY) {
+                errors.add(path + ": expected a list of ids (strings or integers)");
+                return List.of();
+            }
+            List<String> out = new ArrayList<>();
+            List<JsonValue> items = v.asJsonArray();
+            for (int i = 0; i < items.size(); i++) {
+                Optional<String> id = id(items.get(i));
+                if (id.isPresent()) {
+                    out.add(id.get());
+                } else {
+                    errors.add(path + "[" + i + "]: expected an id (a non-empty string or an integer)");
+                }
+            }
+            return out;
+        }
+
+        private static Optional<String> id(JsonValue v) {
+            if (v instanceof JsonString s && !s.getString().isBlank()) {
+                return Optional.of(s.getString().strip());
+            }
+            if (v instanceof JsonNumber n && n.isIntegral()) {
+                return Optional.of(n.bigIntegerValue().toString());
+            }
+            return Optional.empty();
+        }
+
         /** A literal value, or the environment variable a whole-value {@code ${NAME}} refers to. */
         Optional<String> resolve(String value, String path, Function<String, String> env) {
             Matcher m = ENV_REFERENCE.matcher(value);
@@ -672,6 +1003,10 @@ record ConfigFile(
         }
 
         Optional<URI> httpUrl(String value, String path) {
+            return httpUrl(value, path, "https://api.openai.com/v1");
+        }
+
+        Optional<URI> httpUrl(String value, String path, String example) {
             try {
                 URI uri = new URI(value);
                 String scheme = Objects.requireNonNullElse(uri.getScheme(), "").toLowerCase(Locale.ROOT);
@@ -682,7 +1017,7 @@ record ConfigFile(
             } catch (URISyntaxException e) {
                 // Reported below with the expectation.
             }
-            errors.add(path + ": \"" + value + "\" (expected: an http or https URL, such as https://api.openai.com/v1)");
+            errors.add(path + ": \"" + value + "\" (expected: an http or https URL, such as " + example + ")");
             return Optional.empty();
         }
 

@@ -1,5 +1,8 @@
 package dev.portico.cli;
 
+import dev.portico.api.channel.Channel;
+import dev.portico.api.channel.OutboxStore;
+import dev.portico.api.channel.OutboxStoreException;
 import dev.portico.api.cron.JobStoreException;
 import dev.portico.api.transport.Transport;
 import dev.portico.api.transport.TransportException;
@@ -9,6 +12,7 @@ import dev.portico.auth.Tokens;
 import dev.portico.api.session.SessionQuery;
 import dev.portico.api.session.SessionStore;
 import dev.portico.core.FileJobStore;
+import dev.portico.core.FileOutboxStore;
 import dev.portico.core.FileSessionStore;
 import dev.portico.core.FsyncPolicy;
 import dev.portico.core.Gateway;
@@ -75,6 +79,9 @@ final class GatewayCommand implements Callable<Integer> {
     /** Looks up environment variables; tests replace it. */
     Function<String, String> env = System::getenv;
 
+    /** Makes the channel of each {@code gateway.channels} entry; tests replace it. */
+    Function<ChannelConfig, Channel> channelFactory = ChannelConfig::build;
+
     /** Released once the gateway is up, for tests that run the command in process. */
     final CountDownLatch started = new CountDownLatch(1);
     /** Released to stop the gateway without a signal, for tests. */
@@ -117,6 +124,11 @@ final class GatewayCommand implements Callable<Integer> {
             file.cron().poolSize().ifPresent(builder::cronPoolSize);
             file.cron().timeoutSeconds().ifPresent(s -> builder.cronTimeout(Duration.ofSeconds(s)));
             file.cron().timezone().ifPresent(builder::cronZone);
+            for (ChannelConfig c : file.channels()) {
+                builder.channel(channelFactory.apply(c));
+            }
+            file.outbox().expirySeconds().ifPresent(s -> builder.outboxExpiry(Duration.ofSeconds(s)));
+            file.outbox().concurrency().ifPresent(builder::outboxConcurrency);
             security(builder, file);
             storedToken = auth.tokenFile().map(Tokens::loadOrCreate);
             apiToken = auth.token().or(() -> storedToken);
@@ -155,18 +167,33 @@ final class GatewayCommand implements Callable<Integer> {
             err.println("error: " + e.getMessage());
             return FAILED;
         }
-        builder.sessionStore(store).jobStore(jobs);
+        Path outboxDir = setup.stateDir().resolve("outbox");
+        FileOutboxStore outbox;
+        try {
+            FileOutboxStore.Builder b = FileOutboxStore.builder().directory(outboxDir)
+                    .fsync(file.outbox().fsync().orElse(FsyncPolicy.BATCHED));
+            file.outbox().fsyncIntervalMs().ifPresent(ms -> b.fsyncInterval(Duration.ofMillis(ms)));
+            outbox = b.build();
+        } catch (RuntimeException e) {
+            // An OutboxStoreException names the directory or the journal: "outbox: could not use <dir> (…)".
+            close(jobs, store, null, err);
+            err.println("error: " + e.getMessage());
+            return FAILED;
+        }
+        long pending = outbox.load().stream().filter(m -> !m.status().terminal()).count();
+        builder.sessionStore(store).jobStore(jobs).outboxStore(outbox)
+                .channelStateDirectory(setup.stateDir().resolve("channels"));
         Gateway gateway;
         try {
             gateway = builder.build();
         } catch (IllegalArgumentException e) {
-            close(jobs, store, err);
+            close(jobs, store, outbox, err);
             err.println("error: " + e.getMessage());
             return USAGE;
         }
         List<SecurityAudit.Finding> findings = SecurityAudit.run(setup.auditSettings(storedToken));
         if (SecurityAudit.hasCritical(findings) && !allowInsecure) {
-            close(jobs, store, err);
+            close(jobs, store, outbox, err);
             err.println("error: security audit: critical: " + findings.stream()
                     .filter(f -> f.severity() == SecurityAudit.Severity.CRITICAL).map(SecurityAudit.Finding::id)
                     .distinct().collect(Collectors.joining(", "))
@@ -178,17 +205,18 @@ final class GatewayCommand implements Callable<Integer> {
         try {
             run = gateway.start(transport, options);
         } catch (IllegalStateException e) {
-            close(jobs, store, err);
+            // Auth mode none beyond loopback, or a channel that could not start (the gateway names it).
+            close(jobs, store, outbox, err);
             err.println("error: " + e.getMessage());
             return USAGE;
         } catch (TransportException e) {
-            close(jobs, store, err);
+            close(jobs, store, outbox, err);
             err.println("error: cannot listen on " + options.host() + ":" + options.port() + ": " + reason(e)
                     + (e.getMessage().contains("in use") ? " (is another gateway running? choose another with --port)" : ""));
             return FAILED;
         } catch (JobStoreException e) {
             // The scheduler starts with the gateway: it reads the jobs and closes runs a crash cut short.
-            close(jobs, store, err);
+            close(jobs, store, outbox, err);
             err.println("error: " + e.getMessage());
             return FAILED;
         }
@@ -201,6 +229,10 @@ final class GatewayCommand implements Callable<Integer> {
         int jobCount = jobs.load().size();
         out.println("  cron: " + cronDir + " (" + jobCount + (jobCount == 1 ? " job" : " jobs") + "; default zone "
                 + builder.cronZone() + ")");
+        for (ChannelConfig c : file.channels()) {
+            out.println("  channel " + c.name() + " (" + c.common().accountId() + "): " + c.receives());
+        }
+        out.println("  outbox: " + outboxDir + " (" + pending + " pending)");
         out.println("  agent: " + modelAgent.map(GatewayCommand::describe)
                 .orElse("echo (no model provider configured; see --provider-url and --model)"));
         printFindings(out, findings);
@@ -208,7 +240,8 @@ final class GatewayCommand implements Callable<Integer> {
         out.println("Press Ctrl-C to stop.");
         out.flush();
 
-        Thread hook = new Thread(() -> stop(run, jobs, store, options.drainTimeout(), out, err), "portico-shutdown");
+        Thread hook = new Thread(() -> stop(run, jobs, store, outbox, options.drainTimeout(), out, err),
+                "portico-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         started.countDown();
         try {
@@ -217,7 +250,7 @@ final class GatewayCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
         }
         Runtime.getRuntime().removeShutdownHook(hook);
-        stop(run, jobs, store, options.drainTimeout(), out, err);
+        stop(run, jobs, store, outbox, options.drainTimeout(), out, err);
         return 0;
     }
 
@@ -241,25 +274,39 @@ final class GatewayCommand implements Callable<Integer> {
         }
     }
 
-    private static void stop(RunningGateway run, FileJobStore jobs, SessionStore store, Duration drain, PrintWriter out,
-            PrintWriter err) {
+    private static void stop(RunningGateway run, FileJobStore jobs, SessionStore store, OutboxStore outbox,
+            Duration drain, PrintWriter out, PrintWriter err) {
         out.println("Stopping (letting requests finish for up to " + drain.toSeconds() + " s)…");
         out.flush();
         run.stop(drain);
-        close(jobs, store, err);
+        close(jobs, store, outbox, err);
         out.println("Stopped.");
         out.flush();
     }
 
-    /** Closes the stores, the job store first; a job state that could not be written is reported. */
-    private static void close(FileJobStore jobs, SessionStore store, PrintWriter err) {
+    /**
+     * Closes the stores, the job store first; a job state or an outbox that could not be written is
+     * reported. The gateway closes the outbox when it stops; closing it again does nothing.
+     *
+     * @param outbox the outbox store, or null when it was not opened
+     */
+    private static void close(FileJobStore jobs, SessionStore store, OutboxStore outbox, PrintWriter err) {
         try {
             jobs.close();
         } catch (JobStoreException e) {
             err.println("error: " + e.getMessage());
             err.flush();
         } finally {
-            store.close();
+            try {
+                if (outbox != null) {
+                    outbox.close();
+                }
+            } catch (OutboxStoreException e) {
+                err.println("error: " + e.getMessage());
+                err.flush();
+            } finally {
+                store.close();
+            }
         }
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.portico.auth.WebhookSignatures;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.OutputStream;
@@ -22,6 +23,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -560,6 +562,134 @@ class GatewayCommandIT {
         } finally {
             stop(cmd);
         }
+    }
+
+    /** A receiver of a webhook channel's replies: records each request, answers {@code 200 {"id":"r-<n>"}}. */
+    record Callback(HttpServer server, BlockingQueue<com.sun.net.httpserver.Headers> headers, BlockingQueue<String> bodies)
+            implements AutoCloseable {
+        static Callback start() throws Exception {
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            Callback callback = new Callback(server, new LinkedBlockingQueue<>(), new LinkedBlockingQueue<>());
+            server.createContext("/replies", exchange -> {
+                try (exchange) {
+                    String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                    callback.headers.add(exchange.getRequestHeaders());
+                    callback.bodies.add(body);
+                    byte[] answer = ("{\"id\":\"r-" + callback.bodies.size() + "\"}").getBytes(StandardCharsets.UTF_8);
+                    exchange.getResponseHeaders().set("Content-Type", "application/json");
+                    exchange.sendResponseHeaders(200, answer.length);
+                    exchange.getResponseBody().write(answer);
+                }
+            });
+            server.start();
+            return callback;
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getAddress().getPort() + "/replies";
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+
+    static HttpResponse<String> postWebhook(GatewayCommand cmd, String path, String body, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + cmd.running.port() + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aWebhookChannelFromTheConfigTakesSignedRequestsOnlyAndPostsTheReplyBackSigned() throws Exception {
+        String secret = "ci-webhook-SECRET-0123456789";
+        try (Callback callback = Callback.start()) {
+            Files.writeString(state.resolve("config.json"), """
+                    {"gateway": {
+                      "auth": {"token": "config-token-0123456789"},
+                      "channels": [{"type": "webhook", "name": "ci", "secret": "${CI_WEBHOOK_SECRET}",
+                                    "callbackUrl": "%s", "allowedChats": [7]}],
+                      "outbox": {"fsync": "always", "expirySeconds": 600, "concurrency": 2}
+                    }}
+                    """.formatted(callback.url()));
+            GatewayCommand cmd = startWith(Map.of("CI_WEBHOOK_SECRET", secret), "gateway", "--port", "0",
+                    "--state-dir", state.toString());
+            try {
+                String printed = out.toString();
+                assertTrue(printed.contains("\n  channel ci (default): webhook at /api/webhook/ci\n"), printed);
+                assertTrue(printed.contains("\n  outbox: " + state.resolve("outbox") + " (0 pending)\n"), printed);
+                assertFalse(printed.contains(secret), "the secret is never printed");
+
+                String body = "{\"chat_id\":\"7\",\"user_id\":\"u1\",\"text\":\"hello from ci\",\"id\":\"build-1\"}";
+                HttpResponse<String> unsigned = postWebhook(cmd, "/api/webhook/ci", body);
+                assertEquals(401, unsigned.statusCode(), unsigned.body());
+                assertEquals("missing_signature", Json.createReader(new StringReader(unsigned.body())).readObject()
+                        .getJsonObject("error").getString("code"));
+                HttpResponse<String> forged = postWebhook(cmd, "/api/webhook/ci", body, "X-Hub-Signature-256",
+                        WebhookSignatures.hubSha256Header("another-secret".getBytes(StandardCharsets.UTF_8),
+                                body.getBytes(StandardCharsets.UTF_8)));
+                assertEquals(401, forged.statusCode(), forged.body());
+                assertTrue(forged.body().contains("\"invalid_signature\""), forged.body());
+                assertTrue(callback.bodies().isEmpty(), "nothing unsigned reaches the agent");
+
+                HttpResponse<String> signed = postWebhook(cmd, "/api/webhook/ci", body, "X-Hub-Signature-256",
+                        WebhookSignatures.hubSha256Header(secret.getBytes(StandardCharsets.UTF_8),
+                                body.getBytes(StandardCharsets.UTF_8)));
+                assertEquals(200, signed.statusCode(), signed.body());
+
+                String reply = callback.bodies().poll(20, TimeUnit.SECONDS);
+                assertTrue(reply != null, "the echo agent's reply never reached the callback URL");
+                JsonObject json = Json.createReader(new StringReader(reply)).readObject();
+                assertEquals("ci", json.getString("channel"));
+                assertEquals("7", json.getString("chat_id"));
+                assertEquals("hello from ci", json.getString("text"));
+                com.sun.net.httpserver.Headers sent = callback.headers().take();
+                assertEquals(WebhookSignatures.hubSha256Header(secret.getBytes(StandardCharsets.UTF_8),
+                        reply.getBytes(StandardCharsets.UTF_8)), sent.getFirst("X-Hub-Signature-256"));
+                assertTrue(Files.size(state.resolve("outbox").resolve("outbox.jsonl")) > 0,
+                        "the reply went through the outbox journal");
+            } finally {
+                stop(cmd);
+            }
+        }
+        assertFalse(err.toString().contains("error:"), err.toString());
+    }
+
+    @Test
+    void aChannelThatCannotStartStopsTheGatewayWithTheReasonAndNoStackTrace() throws Exception {
+        Files.writeString(state.resolve("config.json"), """
+                {"gateway": {"auth": {"token": "config-token-0123456789"},
+                  "channels": [{"type": "webhook", "name": "ci", "secret": "configured-secret"}]}}
+                """);
+        CommandLine cl = cli();
+        GatewayCommand cmd = cl.getSubcommands().get("gateway").getCommand();
+        // The same channel without its secret: it refuses to start, as a channel must that could not
+        // verify its callers.
+        cmd.channelFactory = c -> dev.portico.channels.webhook.WebhookChannel.builder().name(c.name()).build();
+        int exit = cl.execute("gateway", "--port", "0", "--state-dir", state.toString());
+        assertEquals(GatewayCommand.USAGE, exit);
+        String error = err.toString().strip();
+        assertEquals("error: channel ci (webhook, account default) could not start: webhook channel ci: no secret "
+                + "configured (expected: secret or standardWebhooks); unsigned requests are never accepted", error);
+        assertEquals("", out.toString(), "nothing was served");
+    }
+
+    @Test
+    void aChannelProblemInTheConfigStopsTheStartNamingTheEntry() throws Exception {
+        Files.writeString(state.resolve("config.json"), """
+                {"gateway": {"channels": [{"type": "webhook", "name": "ci", "secret": "${CI_SECRET_UNSET}"},
+                                          {"type": "telegram", "bot_token": "123:abc"}]}}
+                """);
+        assertEquals(GatewayCommand.USAGE, exitWithoutStarting("gateway", "--port", "0", "--state-dir", state.toString()));
+        String error = err.toString();
+        assertTrue(error.contains("gateway.channels[0].secret: environment variable CI_SECRET_UNSET is not set"), error);
+        assertTrue(error.contains("gateway.channels[1].bot_token: unknown key for a telegram channel"), error);
+        assertTrue(error.contains("gateway.channels[1].botToken: required"), error);
+        assertFalse(Files.exists(state.resolve("outbox")), "nothing is opened for a bad config");
     }
 
     @Test
