@@ -31,7 +31,14 @@ import java.util.concurrent.CountDownLatch;
  *       with the echo agent;
  *   <li>{@code file-helidon PORT TOKEN}, {@code file-undertow PORT TOKEN}: the gateway with the
  *       file session store (default fsync policy) in a temporary directory;
- *   <li>{@code events-helidon PORT TOKEN}: the same on Helidon with room for 5,000 event streams.
+ *   <li>{@code events-helidon PORT TOKEN}: the same on Helidon with room for 5,000 event streams;
+ *   <li>{@code outbox-helidon PORT TOKEN}: the gateway on Helidon with a webhook channel
+ *       {@code bench} whose callback is a {@link Sink} in the same JVM, and a
+ *       {@code FileOutboxStore} (default fsync policy, or {@code PORTICO_BENCH_FSYNC}) in a
+ *       temporary directory (under {@code PORTICO_BENCH_DIR} when set), delivering to 16 chats at once
+ *       (or {@code PORTICO_BENCH_OUTBOX_CONCURRENCY}); it prints
+ *       {@code SINK <port>} before {@code READY};
+ *   <li>{@code sink PORT}: a {@link Sink} alone (on a free port whatever the port given).
  * </ul>
  *
  * It prints {@code READY <port>} once it serves and runs until killed.
@@ -84,6 +91,8 @@ public final class BenchServer {
             case "gateway-helidon" -> gateway(new HelidonTransport(), options, args[2]);
             case "file-helidon" -> fileGateway(new HelidonTransport(), options, args[2]);
             case "file-undertow" -> fileGateway(new UndertowTransport(), options, args[2]);
+            case "outbox-helidon" -> outboxGateway(new HelidonTransport(), options, args[2]);
+            case "sink" -> sink().port();
             case "events-helidon" -> Gateway.builder().token(args[2]).noRateLimits().maxEventStreams(5000).build()
                     .start(new HelidonTransport(), options).port();
             case "gateway-undertow" -> gateway(new UndertowTransport(), options, args[2]);
@@ -91,7 +100,7 @@ public final class BenchServer {
             case "secure-undertow" -> secureGateway(new UndertowTransport(), options, args[2]);
             default -> throw new IllegalArgumentException("mode: " + mode
                     + " (expected: raw-helidon, raw-undertow, raw-undertow-dispatch, bare-helidon, bare-undertow, gateway-helidon, gateway-undertow, "
-                    + "secure-helidon, secure-undertow, file-helidon, file-undertow, events-helidon)");
+                    + "secure-helidon, secure-undertow, file-helidon, file-undertow, events-helidon, outbox-helidon, sink)");
         };
         System.out.println("READY " + bound);
         System.out.flush();
@@ -117,6 +126,35 @@ public final class BenchServer {
             java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("portico-bench-sessions");
             return Gateway.builder().token(token).noRateLimits().sessionStore(fileStore(dir)).build()
                     .start(transport, options).port();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static Sink sink() {
+        try {
+            return Sink.start();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The gateway with a webhook channel {@code bench} delivering to a sink in this JVM, and the
+     * file outbox store in a temporary directory.
+     */
+    private static int outboxGateway(Transport transport, TransportOptions options, String token) {
+        Sink sink = sink();
+        System.out.println("SINK " + sink.port());
+        try {
+            String parent = System.getenv("PORTICO_BENCH_DIR");
+            java.nio.file.Path dir = parent == null ? java.nio.file.Files.createTempDirectory("portico-bench-outbox")
+                    : java.nio.file.Files.createTempDirectory(java.nio.file.Path.of(parent), "outbox");
+            return Gateway.builder().token(token).noRateLimits()
+                    .channel(OutboxBench.channel(sink.port()))
+                    .outboxStore(OutboxBench.store(dir, System.getenv().getOrDefault("PORTICO_BENCH_FSYNC", "batched")))
+                    .outboxConcurrency(Integer.parseInt(System.getenv().getOrDefault("PORTICO_BENCH_OUTBOX_CONCURRENCY", "16")))
+                    .build().start(transport, options).port();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -1,7 +1,8 @@
 package dev.portico.channels;
 
+import static dev.portico.channels.JsonBodies.JSON;
+
 import dev.portico.api.channel.DeliveryResult;
-import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -54,7 +55,7 @@ public final class PlatformHttp {
          * @return the object, or empty when the body is not a JSON object
          */
         public Optional<JsonObject> json() {
-            try (JsonReader reader = Json.createReader(new ByteArrayInputStream(body))) {
+            try (JsonReader reader = JSON.createReader(new ByteArrayInputStream(body))) {
                 return Optional.of(reader.readObject());
             } catch (JsonException | IllegalStateException e) {
                 return Optional.empty();

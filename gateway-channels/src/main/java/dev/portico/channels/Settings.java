@@ -19,7 +19,7 @@ public final class Settings {
     public static void checkAccount(String accountId) {
         if (!ACCOUNT.matcher(accountId).matches()) {
             throw new IllegalArgumentException("accountId: " + accountId
-                    + " (expected: 1–64 characters of A-Z, a-z, 0-9, '_' and '-')");
+                    + " (expected: 1-64 characters of [A-Za-z0-9_-])");
         }
     }
 

@@ -283,7 +283,7 @@ class ConfigFileChannelsTest {
                 "gateway.channels[3].publicKey: expected the application's Ed25519 public key",
                 "gateway.channels[4].name: CI (expected: 1-32 characters of [a-z0-9_-], starting with a letter)",
                 "gateway.channels[5].standardWebhooks: expected whsec_<base64> or whpk_<base64>",
-                "gateway.channels[6].callbackUrl: expected an absolute http or https URL",
+                "gateway.channels[6].callbackUrl: expected an absolute http or https URI",
                 "gateway.channels[7].webhookSecret: expected 1–256 characters");
         assertFalse(m.contains("not-a-telegram") || m.contains("whsec-literal") || m.contains("has spaces"), m);
     }

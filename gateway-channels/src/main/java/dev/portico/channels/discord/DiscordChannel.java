@@ -1,5 +1,7 @@
 package dev.portico.channels.discord;
 
+import static dev.portico.channels.JsonBodies.JSON;
+
 import dev.portico.api.channel.AllowList;
 import dev.portico.api.channel.Channel;
 import dev.portico.api.channel.ChannelCapabilities;
@@ -14,7 +16,6 @@ import dev.portico.api.transport.Headers;
 import dev.portico.auth.WebhookSignatures;
 import dev.portico.channels.PlatformHttp;
 import dev.portico.channels.Settings;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
@@ -65,8 +66,8 @@ public final class DiscordChannel implements Channel {
             new ChannelCapabilities(2000, false, true, ChannelCapabilities.Markdown.DISCORD, false);
     private static final Pattern SNOWFLAKE = Pattern.compile("[0-9]{1,20}");
     private static final Pattern TOKEN_CHARS = Pattern.compile("[A-Za-z0-9._-]+");
-    private static final String PONG = Json.createObjectBuilder().add("type", 1).build().toString();
-    private static final String DEFERRED = Json.createObjectBuilder().add("type", 5).build().toString();
+    private static final String PONG = JSON.createObjectBuilder().add("type", 1).build().toString();
+    private static final String DEFERRED = JSON.createObjectBuilder().add("type", 5).build().toString();
 
     private final String botToken;
     private final Optional<String> applicationId;
@@ -234,8 +235,8 @@ public final class DiscordChannel implements Channel {
             return DeliveryResult.retryAfter(wait.get(), BUCKET_EXHAUSTED);
         }
         // No pings from the agent's words: an "@everyone" in a reply stays text.
-        byte[] body = Json.createObjectBuilder().add("content", message.text())
-                .add("allowed_mentions", Json.createObjectBuilder().add("parse", Json.createArrayBuilder()))
+        byte[] body = JSON.createObjectBuilder().add("content", message.text())
+                .add("allowed_mentions", JSON.createObjectBuilder().add("parse", JSON.createArrayBuilder()))
                 .build().toString().getBytes(StandardCharsets.UTF_8);
         PlatformHttp.Answer answer;
         try {

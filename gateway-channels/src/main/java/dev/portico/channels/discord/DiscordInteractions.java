@@ -1,7 +1,8 @@
 package dev.portico.channels.discord;
 
+import static dev.portico.channels.JsonBodies.JSON;
+
 import dev.portico.api.channel.InboundMessage;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
@@ -39,7 +40,7 @@ final class DiscordInteractions {
      */
     static JsonObject parse(byte[] body) {
         JsonObject interaction;
-        try (JsonReader reader = Json.createReader(new ByteArrayInputStream(body))) {
+        try (JsonReader reader = JSON.createReader(new ByteArrayInputStream(body))) {
             interaction = reader.readObject();
         } catch (JsonException | IllegalStateException e) {
             throw new IllegalArgumentException("body: expected a Discord interaction (a JSON object)");

@@ -1,5 +1,7 @@
 package dev.portico.channels.slack;
 
+import static dev.portico.channels.JsonBodies.JSON;
+
 import dev.portico.api.channel.AllowList;
 import dev.portico.api.channel.Channel;
 import dev.portico.api.channel.ChannelCapabilities;
@@ -12,10 +14,9 @@ import dev.portico.api.channel.WebhookResponse;
 import dev.portico.api.channel.WebhookVerificationException;
 import dev.portico.api.transport.Headers;
 import dev.portico.auth.WebhookSignatures;
-import dev.portico.channels.JsonBodies;
 import dev.portico.channels.PlatformHttp;
 import dev.portico.channels.Settings;
-import jakarta.json.Json;
+import dev.portico.channels.JsonBodies;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
@@ -166,7 +167,7 @@ public final class SlackChannel implements Channel {
             case "url_verification" -> {
                 String challenge = string(payload, "challenge")
                         .orElseThrow(() -> new IllegalArgumentException("challenge: required"));
-                yield WebhookResponse.json(Json.createObjectBuilder().add("challenge", challenge).build().toString(),
+                yield WebhookResponse.json(JSON.createObjectBuilder().add("challenge", challenge).build().toString(),
                         List.of());
             }
             case "event_callback" -> WebhookResponse.ok(message(payload).map(List::of).orElse(List.of()));
@@ -185,7 +186,7 @@ public final class SlackChannel implements Channel {
     @Override
     public DeliveryResult send(OutboundMessage message) throws InterruptedException {
         Running r = running();
-        JsonObjectBuilder json = Json.createObjectBuilder().add("channel", message.chatId()).add("text", message.text());
+        JsonObjectBuilder json = JSON.createObjectBuilder().add("channel", message.chatId()).add("text", message.text());
         message.threadId().ifPresent(t -> json.add("thread_ts", t));
         byte[] body = json.build().toString().getBytes(StandardCharsets.UTF_8);
         PlatformHttp.Answer answer;

@@ -1,5 +1,7 @@
 package dev.portico.channels.telegram;
 
+import static dev.portico.channels.JsonBodies.JSON;
+
 import dev.portico.api.channel.AllowList;
 import dev.portico.api.channel.Channel;
 import dev.portico.api.channel.ChannelCapabilities;
@@ -14,7 +16,6 @@ import dev.portico.api.channel.WebhookVerificationException;
 import dev.portico.auth.WebhookSignatures;
 import dev.portico.channels.PlatformHttp;
 import dev.portico.channels.Settings;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -249,7 +250,7 @@ public final class TelegramChannel implements Channel {
      */
     @Override
     public DeliveryResult send(OutboundMessage message) throws InterruptedException {
-        JsonObjectBuilder body = Json.createObjectBuilder();
+        JsonObjectBuilder body = JSON.createObjectBuilder();
         OptionalLong numericChat = parseLong(message.chatId());
         if (numericChat.isPresent()) {
             body.add("chat_id", numericChat.getAsLong());

@@ -1,7 +1,8 @@
 package dev.portico.channels.telegram;
 
+import static dev.portico.channels.JsonBodies.JSON;
+
 import dev.portico.api.channel.InboundMessage;
-import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -29,7 +30,7 @@ final class TelegramUpdates {
      */
     static JsonObject parse(byte[] body) {
         JsonObject update;
-        try (JsonReader reader = Json.createReader(new ByteArrayInputStream(body))) {
+        try (JsonReader reader = JSON.createReader(new ByteArrayInputStream(body))) {
             update = reader.readObject();
         } catch (JsonException | IllegalStateException e) {
             throw new IllegalArgumentException("body: expected a Telegram Update (a JSON object)");

@@ -1,5 +1,7 @@
 package dev.portico.channels.webhook;
 
+import static dev.portico.channels.JsonBodies.JSON;
+
 import dev.portico.api.channel.AllowList;
 import dev.portico.api.channel.Channel;
 import dev.portico.api.channel.ChannelCapabilities;
@@ -14,7 +16,6 @@ import dev.portico.api.transport.Headers;
 import dev.portico.auth.WebhookSignatures;
 import dev.portico.channels.PlatformHttp;
 import dev.portico.channels.Settings;
-import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -191,7 +192,7 @@ public final class WebhookChannel implements Channel {
             return new DeliveryResult.Failed("webhook channel " + name + ": no callbackUrl configured");
         }
         Running r = running();
-        JsonObjectBuilder json = Json.createObjectBuilder().add("channel", name).add("chat_id", message.chatId())
+        JsonObjectBuilder json = JSON.createObjectBuilder().add("channel", name).add("chat_id", message.chatId())
                 .add("text", message.text()).add("type", "message").add("message_id", message.messageId());
         message.threadId().ifPresent(t -> json.add("thread_id", t));
         byte[] body = json.build().toString().getBytes(StandardCharsets.UTF_8);
