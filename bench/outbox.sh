@@ -13,18 +13,20 @@
 #   drain:     N messages over the chats written into a FileOutboxStore before the gateway starts;
 #              then the gateway starts with the sink up, and the time until the sink has every
 #              message (dev.portico.bench.OutboxBench), at outboxConcurrency 16 and 64, each in a
-#              fresh JVM: a first round of N/4 messages meets the code cold, the second is the figure.
+#              fresh JVM: a first round of N messages meets the code cold, the second is the figure.
+#              Then the same with a channel that counts each message at the sink in the delivery
+#              thread, without HTTP: what the outbox and its store cost alone.
 # Usage: bench/outbox.sh [duration-seconds (10)] [warmup-seconds (5)] [connections (50)]
-#                        [messages (20000)] [chats (256)] [work-dir (bench/target/outbox-bench)]
+#                        [messages (40000)] [chats (256)] [work-dir (bench/target/outbox-bench)]
 # The work directory should be on the disk you care about (fsync cost is the disk's); it is emptied
-# first and removed at the end. With the defaults the script takes about two minutes after the
+# first and removed at the end. With the defaults the script takes about three minutes after the
 # build. PORTICO_BENCH_KEEP=1 keeps it, with the servers' logs.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 duration="${1:-10}"
 warmup="${2:-5}"
 conns="${3:-50}"
-messages="${4:-20000}"
+messages="${4:-40000}"
 chats="${5:-256}"
 work="${6:-$root/bench/target/outbox-bench}"
 threads=2
@@ -157,10 +159,11 @@ echo
 echo "== drain: $messages messages over $chats chats in the store before start, sink in the same JVM"
 echo "| round | concurrency | messages | chats | preload ms | store open ms | first ms | all ms | msgs/s | CPU µs/msg | cores busy | received | duplicates | pending after stop |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-for concurrency in 16 64; do
-  timeout 300 java -Xms256m -Xmx1g -cp "$cp" dev.portico.bench.OutboxBench drain "$work/drain" "$messages" "$chats" \
-    "$concurrency" $((messages / 4)) 2>"$work/drain-$concurrency.err" | grep '^| ' \
-    || { echo "drain at concurrency $concurrency failed:" >&2; tail -n 20 "$work/drain-$concurrency.err" >&2; }
+for run in "16 http" "64 http" "16 direct"; do
+  read -r concurrency delivery <<<"$run"
+  timeout 300 java -Xms256m -Xmx1g -cp "$cp" dev.portico.bench.OutboxBench drain "$work/drain-$delivery" "$messages" \
+    "$chats" "$concurrency" "$messages" "$delivery" 2>"$work/drain-$concurrency-$delivery.err" | grep '^| ' \
+    || { echo "drain $run failed:" >&2; tail -n 20 "$work/drain-$concurrency-$delivery.err" >&2; }
 done
 echo
 echo "WARNING and SEVERE log lines of the servers and drains, by kind (ids replaced by <id>):"

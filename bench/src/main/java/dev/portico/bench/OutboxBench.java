@@ -1,6 +1,10 @@
 package dev.portico.bench;
 
 import dev.portico.api.channel.Channel;
+import dev.portico.api.channel.ChannelCapabilities;
+import dev.portico.api.channel.ChannelContext;
+import dev.portico.api.channel.DeliveryResult;
+import dev.portico.api.channel.OutboundMessage;
 import dev.portico.api.channel.OutboxMessage;
 import dev.portico.api.transport.TransportOptions;
 import dev.portico.channels.webhook.WebhookChannel;
@@ -15,12 +19,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The outbox's drain rate, for bench/outbox.sh: {@code drain DIR MESSAGES CHATS CONCURRENCY WARMUP}.
+ * The outbox's drain rate, for bench/outbox.sh:
+ * {@code drain DIR MESSAGES CHATS CONCURRENCY WARMUP [http|direct]}.
  *
  * <p>Each round writes {@code MESSAGES} pending messages, spread over {@code CHATS} chats of the
  * webhook channel {@code bench}, into a {@link FileOutboxStore} (default fsync policy) with the
@@ -32,6 +38,10 @@ import java.util.UUID;
  * {@code start()} to the first and to the last message at the sink, the rate, the process's CPU
  * time per message, what the sink received, and the messages still pending in the store once the
  * gateway has stopped (read by opening it again; 0 when every delivery was recorded).
+ *
+ * <p>With {@code direct} instead of {@code http} (the default) the channel hands each message to
+ * the sink's counter in the same thread, with no HTTP at all: what the outbox and its store cost
+ * alone.
  */
 public final class OutboxBench {
     /** The channel's name in every benchmark. */
@@ -50,6 +60,38 @@ public final class OutboxBench {
     public static Channel channel(int sinkPort) {
         return WebhookChannel.builder().name(CHANNEL).secret("bench-webhook-secret")
                 .callbackUrl(URI.create("http://127.0.0.1:" + sinkPort + "/replies")).build();
+    }
+
+    /** A channel that counts each message at the sink directly: no HTTP. */
+    private static Channel direct(Sink sink) {
+        return new Channel() {
+            @Override
+            public String name() {
+                return CHANNEL;
+            }
+
+            @Override
+            public String kind() {
+                return "direct";
+            }
+
+            @Override
+            public ChannelCapabilities capabilities() {
+                return new ChannelCapabilities(4000, false, false, ChannelCapabilities.Markdown.NONE, true);
+            }
+
+            @Override
+            public void start(ChannelContext context) {}
+
+            @Override
+            public void stop() {}
+
+            @Override
+            public DeliveryResult send(OutboundMessage message) {
+                sink.count(message.idempotencyKey());
+                return DeliveryResult.delivered(message.idempotencyKey());
+            }
+        };
     }
 
     /**
@@ -72,13 +114,16 @@ public final class OutboxBench {
     /**
      * Runs the benchmark.
      *
-     * @param args {@code drain DIR MESSAGES CHATS CONCURRENCY WARMUP}
+     * @param args {@code drain DIR MESSAGES CHATS CONCURRENCY WARMUP [http|direct]}
      * @throws Exception when a round cannot run
      */
     public static void main(String[] args) throws Exception {
-        if (args.length != 6 || !args[0].equals("drain")) {
-            throw new IllegalArgumentException("usage: OutboxBench drain DIR MESSAGES CHATS CONCURRENCY WARMUP");
+        if (args.length < 6 || args.length > 7 || !args[0].equals("drain")
+                || (args.length == 7 && !List.of("http", "direct").contains(args[6]))) {
+            throw new IllegalArgumentException("usage: OutboxBench drain DIR MESSAGES CHATS CONCURRENCY WARMUP "
+                    + "[http|direct]");
         }
+        boolean direct = args.length == 7 && args[6].equals("direct");
         Path dir = Path.of(args[1]);
         int messages = Integer.parseInt(args[2]);
         int chats = Integer.parseInt(args[3]);
@@ -87,14 +132,15 @@ public final class OutboxBench {
         Files.createDirectories(dir);
         try (Sink sink = Sink.start()) {
             if (warmup > 0) {
-                round(sink, dir.resolve("c" + concurrency + "-cold"), "first (cold JVM)", warmup, chats, concurrency);
+                round(sink, direct, dir.resolve("c" + concurrency + "-cold"), "first (cold JVM)", warmup, chats,
+                        concurrency);
             }
-            round(sink, dir.resolve("c" + concurrency + "-warm"), "second", messages, chats, concurrency);
+            round(sink, direct, dir.resolve("c" + concurrency + "-warm"), "second", messages, chats, concurrency);
         }
     }
 
-    private static void round(Sink sink, Path dir, String label, int messages, int chats, int concurrency)
-            throws InterruptedException {
+    private static void round(Sink sink, boolean direct, Path dir, String label, int messages, int chats,
+            int concurrency) throws InterruptedException {
         long t0 = System.nanoTime();
         try (FileOutboxStore store = store(dir, "batched")) {
             Instant now = Instant.now();
@@ -112,7 +158,8 @@ public final class OutboxBench {
         long open0 = System.nanoTime();
         FileOutboxStore store = store(dir, "batched");
         long start = System.nanoTime();
-        RunningGateway gateway = Gateway.builder().token(TOKEN).noRateLimits().channel(channel(sink.port()))
+        RunningGateway gateway = Gateway.builder().token(TOKEN).noRateLimits()
+                .channel(direct ? direct(sink) : channel(sink.port()))
                 .outboxStore(store).outboxConcurrency(concurrency).build()
                 .start(new HelidonTransport(), TransportOptions.builder().port(0).build());
         boolean all = sink.await(ROUND_LIMIT_MILLIS);
@@ -125,7 +172,7 @@ public final class OutboxBench {
         }
         double allMillis = (end - start) / 1e6;
         System.out.printf("| %s | %d | %,d | %d | %,.0f | %.0f | %.0f | %,.0f%s | **%,.0f** | %.0f | %.2f | %,d | %,d | %,d |%n",
-                label, concurrency, messages, chats, preloadNanos / 1e6, (start - open0) / 1e6,
+                label + (direct ? ", direct" : ""), concurrency, messages, chats, preloadNanos / 1e6, (start - open0) / 1e6,
                 sink.firstAt() == 0 ? Double.NaN : (sink.firstAt() - start) / 1e6, allMillis,
                 all ? "" : " (timed out)", sink.distinct() / (allMillis / 1e3), cpu / 1e3 / Math.max(1, sink.distinct()),
                 cpu / 1e6 / ((end - open0) / 1e6), sink.received(), sink.received() - sink.distinct(), pendingAfter);

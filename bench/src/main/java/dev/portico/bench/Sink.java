@@ -107,6 +107,22 @@ public final class Sink implements AutoCloseable {
         return reachedAt;
     }
 
+    /**
+     * Counts a message as received, as a request carrying this key would be.
+     *
+     * @param key its idempotency key, or null
+     */
+    public void count(String key) {
+        long now = System.nanoTime();
+        if (received.getAndIncrement() == 0) {
+            firstAt = now;
+        }
+        if (key != null && keys.add(key) && distinct.incrementAndGet() == target) {
+            reachedAt = now;
+            reached.countDown();
+        }
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             if (exchange.getRequestMethod().equals("GET")) {
@@ -120,15 +136,7 @@ public final class Sink implements AutoCloseable {
             try (InputStream in = exchange.getRequestBody()) {
                 in.transferTo(OutputStream.nullOutputStream());
             }
-            long now = System.nanoTime();
-            if (received.getAndIncrement() == 0) {
-                firstAt = now;
-            }
-            String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
-            if (key != null && keys.add(key) && distinct.incrementAndGet() == target) {
-                reachedAt = now;
-                reached.countDown();
-            }
+            count(exchange.getRequestHeaders().getFirst("Idempotency-Key"));
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, OK.length);
             exchange.getResponseBody().write(OK);

@@ -63,6 +63,7 @@ final class ChannelHub {
     private final ExecutorService turns = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("portico-channel-turn-", 0).factory());
     private final List<Entry> started = new ArrayList<>();
+    private volatile boolean stopping;
 
     /**
      * @param channels the channels, each (name, account) once
@@ -132,8 +133,8 @@ final class ChannelHub {
     }
 
     /**
-     * Starts the outbox, then every channel; when one cannot start, those started are stopped and
-     * the gateway does not start.
+     * Loads the outbox, starts every channel, then starts delivering; when a channel cannot start,
+     * those started are stopped and the gateway does not start.
      *
      * @throws IllegalStateException naming the channel that could not start and why
      */
@@ -152,14 +153,20 @@ final class ChannelHub {
                         + e.channel.accountId() + ") could not start: " + ex.getMessage(), ex);
             }
         }
+        outbox.deliver();
     }
 
     /**
-     * Stops the channels (no more polling), lets turns in progress end, then stops the outbox.
+     * Stops: what the channels receive from now on is refused (a poller keeps its offset, a
+     * platform sees {@code 503} and sends it again), turns in progress are interrupted, sends in
+     * progress get the drain time with their channels still running, and then the channels stop.
      *
      * @param drain how long sends in progress may take
      */
     void stop(Duration drain) {
+        stopping = true;
+        turns.shutdownNow();
+        outbox.stop(drain);
         for (Entry e : started) {
             try {
                 e.channel.stop();
@@ -169,8 +176,6 @@ final class ChannelHub {
             setState(e, ChannelState.STOPPED, "");
         }
         started.clear();
-        turns.shutdownNow();
-        outbox.stop(drain);
     }
 
     /**
@@ -179,8 +184,12 @@ final class ChannelHub {
      *
      * @param channel the channel
      * @param messages what it received
+     * @throws GatewayException {@code UNAVAILABLE} once the gateway is stopping: nothing was accepted
      */
     void accept(Channel channel, List<InboundMessage> messages) {
+        if (stopping) {
+            throw new GatewayException(ErrorCode.UNAVAILABLE, "the gateway is stopping");
+        }
         for (InboundMessage m : messages) {
             if (!dedupe.firstSeen(channel.name() + "\n" + channel.accountId() + "\n" + m.eventId())) {
                 LOG.log(System.Logger.Level.DEBUG, "channel " + channel.name() + ": event " + m.eventId()

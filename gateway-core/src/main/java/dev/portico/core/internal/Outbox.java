@@ -118,7 +118,10 @@ final class Outbox {
         }
     }
 
-    /** Loads the store's messages and starts delivering the pending ones. */
+    /**
+     * Loads the store's messages. From then on messages are accepted; they are delivered once
+     * {@link #deliver()} is called, when the channels can send.
+     */
     void start() {
         List<OutboxMessage> loaded = store.load();
         lock.lock();
@@ -139,6 +142,10 @@ final class Outbox {
         if (resumed > 0) {
             LOG.log(System.Logger.Level.INFO, "outbox: " + resumed + " pending messages resumed");
         }
+    }
+
+    /** Starts delivering: the pending messages, then each one accepted. */
+    void deliver() {
         workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("portico-outbox-", 0).factory());
         scheduler = Thread.ofPlatform().name("portico-outbox").daemon().start(this::loop);
     }

@@ -36,12 +36,16 @@ class OutboxTest {
     private Outbox outbox;
     private int ids;
 
-    private Outbox start(Channel... channels) {
+    private Outbox start(Channel... channels) throws Exception {
         List<Channel> all = List.of(channels);
         outbox = new Outbox(store, (name, account) -> all.stream().filter(c -> c.name().equals(name)).findFirst(),
                 new EventBus(clock, List.of()), clock, new Outbox.Settings(Duration.ofHours(1), 4,
                         Duration.ofSeconds(1), Duration.ofMinutes(5)));
+        for (Channel c : all) {
+            c.start(null);
+        }
         outbox.start();
+        outbox.deliver();
         return outbox;
     }
 

@@ -16,13 +16,16 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A channel for tests: answers each send with the next scripted result (delivered when none is
- * left) and records what it was asked to send. Its webhook takes {@code <chat>|<event>|<text>}
- * with the header {@code X-Test-Secret: secret}.
+ * left) and records what it was asked to send. Like the built-in channels, it refuses to send
+ * unless started. Its webhook takes {@code <chat>|<event>|<text>} with the header
+ * {@code X-Test-Secret: secret}.
  */
 class ScriptedChannel implements Channel {
     private final String name;
@@ -31,6 +34,11 @@ class ScriptedChannel implements Channel {
     private final Deque<DeliveryResult> script = new ArrayDeque<>();
     private final BlockingQueue<OutboundMessage> sent = new LinkedBlockingQueue<>();
     volatile ChannelContext context;
+    private volatile boolean started;
+    private volatile CountDownLatch hold;
+    private final CountDownLatch sending = new CountDownLatch(1);
+    /** "sent <message id>" once a send returns, "stopped" once stopped, in the order they happened. */
+    final List<String> log = new CopyOnWriteArrayList<>();
 
     ScriptedChannel(String name, int maxLength, boolean idempotent) {
         this.name = name;
@@ -42,6 +50,19 @@ class ScriptedChannel implements Channel {
     synchronized ScriptedChannel then(DeliveryResult... results) {
         script.addAll(List.of(results));
         return this;
+    }
+
+    /** Makes each send wait until {@code release} is counted down. */
+    ScriptedChannel holdSends(CountDownLatch release) {
+        this.hold = release;
+        return this;
+    }
+
+    /** Waits until a send has begun. */
+    void awaitSending() throws InterruptedException {
+        if (!sending.await(10, TimeUnit.SECONDS)) {
+            throw new AssertionError("nothing was being sent within 10 s");
+        }
     }
 
     /** The next message sent, waiting for it. */
@@ -78,19 +99,38 @@ class ScriptedChannel implements Channel {
     @Override
     public void start(ChannelContext ctx) {
         this.context = ctx;
+        started = true;
     }
 
     @Override
     public void stop() {
+        started = false;
+        log.add("stopped");
     }
 
     @Override
     public DeliveryResult send(OutboundMessage message) {
+        if (!started) {
+            throw new IllegalStateException("scripted channel " + name + ": not started");
+        }
+        sending.countDown();
+        CountDownLatch release = hold;
+        if (release != null) {
+            try {
+                if (!release.await(10, TimeUnit.SECONDS)) {
+                    throw new AssertionError("a held send was not released within 10 s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new DeliveryResult.Unknown("interrupted");
+            }
+        }
         DeliveryResult r;
         synchronized (this) {
             r = script.isEmpty() ? DeliveryResult.delivered("p-" + message.idempotencyKey()) : script.poll();
         }
         sent.add(message);
+        log.add("sent " + message.messageId());
         return r;
     }
 
