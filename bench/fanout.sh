@@ -6,11 +6,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 n="${1:-2000}"
 token="bench-token-0123456789abcdef"
-. "$root/scripts/find-jdk.sh"
-portico_find_jdk
-export PATH="$JAVA_HOME/bin:$PATH"
-(cd "$root" && ./mvnw -B -q -ntp -DskipTests -DskipITs -pl bench -am package) >&2
-cp="$root/bench/target/portico-bench-0.1.0-SNAPSHOT.jar:$root/bench/target/libs/*"
+. "$root/bench/lib.sh"
+bench_prepare
 work="$(mktemp -d)"
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 ulimit -n 65536 2>/dev/null || true

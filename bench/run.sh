@@ -23,19 +23,8 @@ conns="${3:-50}"
 threads=2
 token="bench-token-0123456789abcdef"
 
-if ! command -v wrk >/dev/null 2>&1; then
-  echo "Installing wrk (Debian package)..." >&2
-  if [ "$(id -u)" -eq 0 ]; then apt-get update -qq && apt-get install -y -qq wrk >/dev/null
-  else sudo apt-get update -qq && sudo apt-get install -y -qq wrk >/dev/null; fi
-fi
-
-. "$root/scripts/find-jdk.sh"
-portico_find_jdk
-export PATH="$JAVA_HOME/bin:$PATH"
-
-echo "Building the benchmark servers..." >&2
-(cd "$root" && ./mvnw -B -q -ntp -DskipTests -DskipITs -pl bench -am package) >&2
-cp="$root/bench/target/portico-bench-0.1.0-SNAPSHOT.jar:$root/bench/target/libs/*"
+. "$root/bench/lib.sh"
+bench_prepare wrk
 
 work="$(mktemp -d)"
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT

@@ -12,13 +12,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="${1:-$root/bench/target/store-bench}"
 
-. "$root/scripts/find-jdk.sh"
-portico_find_jdk
-export PATH="$JAVA_HOME/bin:$PATH"
-
-echo "Building the benchmark..." >&2
-(cd "$root" && ./mvnw -B -q -ntp -DskipTests -DskipITs -pl bench -am package) >&2
-cp="$root/bench/target/portico-bench-0.1.0-SNAPSHOT.jar:$root/bench/target/libs/*"
+. "$root/bench/lib.sh"
+bench_prepare
 
 rm -rf "$work"
 mkdir -p "$work"
