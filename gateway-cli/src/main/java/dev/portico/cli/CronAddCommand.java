@@ -77,7 +77,7 @@ final class CronAddCommand extends CronSubcommand {
     String id;
 
     @Override
-    void check() throws CronClient.Failure {
+    void check() throws GatewayClient.Failure {
         exactlyOne("a schedule", new String[] {"--cron", "--every", "--at"}, cron, every, at);
         exactlyOne("a payload", new String[] {"--message", "--system-event"}, message, systemEvent);
         if (name.isBlank()) {
@@ -108,7 +108,7 @@ final class CronAddCommand extends CronSubcommand {
     }
 
     @Override
-    void run(CronClient client, PrintWriter out) throws CronClient.Failure {
+    void run(GatewayClient client, PrintWriter out) throws GatewayClient.Failure {
         JsonObject job = CronFormat.object(client.postOnce("/api/cron/create", body()), "job");
         out.println("created job " + CronFormat.string(job, "id").orElse("?") + " \""
                 + CronFormat.string(job, "name").orElse("") + "\": "
@@ -119,9 +119,9 @@ final class CronAddCommand extends CronSubcommand {
      * The request body, in the nested form of the API.
      *
      * @return the job to create
-     * @throws CronClient.Failure never after {@link #check()} passed
+     * @throws GatewayClient.Failure never after {@link #check()} passed
      */
-    JsonObject body() throws CronClient.Failure {
+    JsonObject body() throws GatewayClient.Failure {
         JsonObjectBuilder schedule = Json.createObjectBuilder();
         if (cron != null) {
             schedule.add("kind", "cron").add("expr", cron);
@@ -179,7 +179,7 @@ final class CronAddCommand extends CronSubcommand {
                 .orElse("no next run");
     }
 
-    private long timeoutSeconds() throws CronClient.Failure {
+    private long timeoutSeconds() throws GatewayClient.Failure {
         Duration d;
         try {
             d = Durations.parse(runTimeout);
@@ -193,7 +193,7 @@ final class CronAddCommand extends CronSubcommand {
     }
 
     /** Exactly one of the options is given, else a usage error naming them. */
-    private static void exactlyOne(String what, String[] names, String... values) throws CronClient.Failure {
+    private static void exactlyOne(String what, String[] names, String... values) throws GatewayClient.Failure {
         List<String> given = new ArrayList<>();
         for (int i = 0; i < names.length; i++) {
             if (values[i] != null) {
@@ -210,7 +210,7 @@ final class CronAddCommand extends CronSubcommand {
         }
     }
 
-    private static CronClient.Failure usage(String message) {
-        return new CronClient.Failure(GatewayCommand.USAGE, "add: " + message);
+    private static GatewayClient.Failure usage(String message) {
+        return new GatewayClient.Failure(GatewayCommand.USAGE, "add: " + message);
     }
 }

@@ -37,7 +37,7 @@ final class CronCommand implements Callable<Integer> {
         String id;
 
         @Override
-        void check() throws CronClient.Failure {
+        void check() throws GatewayClient.Failure {
             jobId(id);
         }
     }
@@ -48,7 +48,7 @@ final class CronCommand implements Callable<Integer> {
                     + "shows how it went.")
     static final class Run extends OneJob {
         @Override
-        void run(CronClient client, PrintWriter out) throws CronClient.Failure {
+        void run(GatewayClient client, PrintWriter out) throws GatewayClient.Failure {
             JsonObject answer = client.post("/api/cron/trigger",
                     Json.createObjectBuilder().add("job_id", id).build());
             out.println("triggered job " + id + ": run " + CronFormat.string(answer, "run_id").orElse("?"));
@@ -60,7 +60,7 @@ final class CronCommand implements Callable<Integer> {
             description = "Enable a job: it runs on its schedule again.")
     static final class Enable extends OneJob {
         @Override
-        void run(CronClient client, PrintWriter out) throws CronClient.Failure {
+        void run(GatewayClient client, PrintWriter out) throws GatewayClient.Failure {
             toggle(client, out, id, true, time());
         }
     }
@@ -70,7 +70,7 @@ final class CronCommand implements Callable<Integer> {
             description = "Disable a job: it keeps its definition and history but does not run on its schedule.")
     static final class Disable extends OneJob {
         @Override
-        void run(CronClient client, PrintWriter out) throws CronClient.Failure {
+        void run(GatewayClient client, PrintWriter out) throws GatewayClient.Failure {
             toggle(client, out, id, false, time());
         }
     }
@@ -80,14 +80,14 @@ final class CronCommand implements Callable<Integer> {
             description = "Delete a job and its run history.")
     static final class Remove extends OneJob {
         @Override
-        void run(CronClient client, PrintWriter out) throws CronClient.Failure {
+        void run(GatewayClient client, PrintWriter out) throws GatewayClient.Failure {
             client.delete("/api/cron/" + id);
             out.println("deleted job " + id);
         }
     }
 
-    private static void toggle(CronClient client, PrintWriter out, String id, boolean enabled, HumanTime time)
-            throws CronClient.Failure {
+    private static void toggle(GatewayClient client, PrintWriter out, String id, boolean enabled, HumanTime time)
+            throws GatewayClient.Failure {
         JsonObject job = CronFormat.object(client.post("/api/cron/" + id + "/toggle",
                 Json.createObjectBuilder().add("enabled", enabled).build()), "job");
         out.println((enabled ? "enabled" : "disabled") + " job " + id + " \"" + CronFormat.string(job, "name").orElse("")

@@ -19,10 +19,10 @@ final class CronListCommand extends CronSubcommand {
     boolean json;
 
     @Override
-    void run(CronClient client, PrintWriter out) throws CronClient.Failure {
+    void run(GatewayClient client, PrintWriter out) throws GatewayClient.Failure {
         JsonValue jobs = client.get("/api/cron").get("jobs");
         if (!(jobs instanceof JsonArray array)) {
-            throw new CronClient.Failure(CronClient.FAILED, "the gateway at " + client.base()
+            throw new GatewayClient.Failure(GatewayClient.FAILED, "the gateway at " + client.base()
                     + " answered GET /api/cron without a jobs array");
         }
         if (json) {

@@ -27,18 +27,18 @@ final class CronRunsCommand extends CronSubcommand {
     boolean json;
 
     @Override
-    void check() throws CronClient.Failure {
+    void check() throws GatewayClient.Failure {
         jobId(id);
         if (limit < 1 || limit > 500) {
-            throw new CronClient.Failure(GatewayCommand.USAGE, "--limit: " + limit + " (expected: 1..500)");
+            throw new GatewayClient.Failure(GatewayCommand.USAGE, "--limit: " + limit + " (expected: 1..500)");
         }
     }
 
     @Override
-    void run(CronClient client, PrintWriter out) throws CronClient.Failure {
+    void run(GatewayClient client, PrintWriter out) throws GatewayClient.Failure {
         JsonValue runs = client.get("/api/cron/" + id + "/runs?limit=" + limit).get("runs");
         if (!(runs instanceof JsonArray array)) {
-            throw new CronClient.Failure(CronClient.FAILED, "the gateway at " + client.base()
+            throw new GatewayClient.Failure(GatewayClient.FAILED, "the gateway at " + client.base()
                     + " answered without a runs array");
         }
         if (json) {

@@ -16,7 +16,7 @@ import picocli.CommandLine;
  */
 abstract class CronSubcommand implements Callable<Integer> {
     @CommandLine.Mixin
-    CronClient.Options connection = new CronClient.Options();
+    GatewayClient.Options connection = new GatewayClient.Options();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -28,7 +28,7 @@ abstract class CronSubcommand implements Callable<Integer> {
     Clock clock = Clock.systemUTC();
 
     /** How long each request may take; tests shorten it. */
-    Duration timeout = CronClient.DEFAULT_TIMEOUT;
+    Duration timeout = GatewayClient.DEFAULT_TIMEOUT;
 
     @Override
     public final Integer call() {
@@ -36,16 +36,16 @@ abstract class CronSubcommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try {
             check();
-            try (CronClient client = CronClient.connect(connection, env, timeout)) {
+            try (GatewayClient client = GatewayClient.connect(connection, env, timeout)) {
                 run(client, out);
             }
             return 0;
-        } catch (CronClient.Failure f) {
+        } catch (GatewayClient.Failure f) {
             err.println("portico cron: " + f.getMessage());
             return f.exitCode();
         } catch (RuntimeException e) {
             err.println("portico cron: unexpected failure: " + e);
-            return CronClient.FAILED;
+            return GatewayClient.FAILED;
         } finally {
             out.flush();
             err.flush();
@@ -55,9 +55,9 @@ abstract class CronSubcommand implements Callable<Integer> {
     /**
      * Checks the command line before anything is sent.
      *
-     * @throws CronClient.Failure with {@link GatewayCommand#USAGE}, naming the problem
+     * @throws GatewayClient.Failure with {@link GatewayCommand#USAGE}, naming the problem
      */
-    void check() throws CronClient.Failure {
+    void check() throws GatewayClient.Failure {
         // Most subcommands have nothing to check beyond what picocli does.
     }
 
@@ -66,9 +66,9 @@ abstract class CronSubcommand implements Callable<Integer> {
      *
      * @param client the gateway's cron API
      * @param out where the result goes
-     * @throws CronClient.Failure when the gateway could not be reached or refused
+     * @throws GatewayClient.Failure when the gateway could not be reached or refused
      */
-    abstract void run(CronClient client, PrintWriter out) throws CronClient.Failure;
+    abstract void run(GatewayClient client, PrintWriter out) throws GatewayClient.Failure;
 
     /** Times relative to {@link #clock}. */
     HumanTime time() {
@@ -80,11 +80,11 @@ abstract class CronSubcommand implements Callable<Integer> {
      *
      * @param id the id
      * @return the id
-     * @throws CronClient.Failure with {@link GatewayCommand#USAGE} for an id no job can have
+     * @throws GatewayClient.Failure with {@link GatewayCommand#USAGE} for an id no job can have
      */
-    static String jobId(String id) throws CronClient.Failure {
+    static String jobId(String id) throws GatewayClient.Failure {
         if (!Job.isValidId(id)) {
-            throw new CronClient.Failure(GatewayCommand.USAGE, "ID: \"" + id + "\" (expected: a job id, 1-64 of "
+            throw new GatewayClient.Failure(GatewayCommand.USAGE, "ID: \"" + id + "\" (expected: a job id, 1-64 of "
                     + "A-Z a-z 0-9 _ -; see portico cron list)");
         }
         return id;

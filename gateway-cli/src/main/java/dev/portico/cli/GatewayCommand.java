@@ -44,7 +44,8 @@ import picocli.CommandLine.Option;
 
 /** {@code portico gateway}: runs the gateway in the foreground until Ctrl-C. */
 @Command(name = "gateway", mixinStandardHelpOptions = true, versionProvider = Portico.Version.class,
-        description = "Run the gateway in the foreground; Ctrl-C stops it gracefully.")
+        description = "Run the gateway in the foreground; Ctrl-C stops it gracefully.",
+        subcommands = {ProcessCommands.Status.class, ProcessCommands.Stop.class})
 final class GatewayCommand implements Callable<Integer> {
     /** Exit code for a bad command line or config, or a critical finding of the security audit. */
     static final int USAGE = 2;
@@ -68,6 +69,11 @@ final class GatewayCommand implements Callable<Integer> {
     @Option(names = "--api-key-env", paramLabel = "NAME",
             description = "Environment variable holding the API key for --provider-url.")
     String apiKeyEnv;
+
+    @Option(names = "--force",
+            description = "Take over from a gateway already running on this config or port: it is sent SIGTERM, "
+                    + "then SIGKILL after 700 ms.")
+    boolean force;
 
     @Option(names = "--allow-insecure",
             description = "Start despite critical security audit findings, such as auth mode none beyond loopback.")
@@ -145,6 +151,55 @@ final class GatewayCommand implements Callable<Integer> {
             return FAILED;
         }
 
+        ProcessLock lock;
+        try {
+            lock = lock(setup, err);
+        } catch (UncheckedIOException e) {
+            err.println("error: " + e.getMessage());
+            return FAILED;
+        } catch (ProcessLock.Held e) {
+            err.println("error: " + e.getMessage());
+            return FAILED;
+        }
+        try {
+            return serve(setup, lock, builder, transport, options, storedToken, apiToken, modelAgent, out, err);
+        } finally {
+            lock.close();
+        }
+    }
+
+    /**
+     * Takes the config's lock; with {@code --force}, a live holder is stopped first.
+     *
+     * @throws ProcessLock.Held when a live gateway holds it and there is no {@code --force}
+     */
+    private ProcessLock lock(GatewaySetup setup, PrintWriter err) throws ProcessLock.Held {
+        try {
+            return ProcessLock.acquire(setup.stateDir(), setup.configFile(), setup.port());
+        } catch (ProcessLock.Held held) {
+            if (!force) {
+                throw held;
+            }
+            ProcessHandle.of(held.holder().pid()).ifPresent(p -> takeOver(p, err));
+            return ProcessLock.acquire(setup.stateDir(), setup.configFile(), setup.port());
+        }
+    }
+
+    private static void takeOver(ProcessHandle process, PrintWriter err) {
+        err.println("--force: stopping pid " + process.pid() + " (SIGTERM, then SIGKILL after "
+                + PortOwner.GRACE.toMillis() + " ms)");
+        err.flush();
+        if (!PortOwner.terminate(process, PortOwner.GRACE)) {
+            err.println("--force: pid " + process.pid() + " did not exit");
+            err.flush();
+        }
+    }
+
+    private int serve(GatewaySetup setup, ProcessLock lock, GatewayBuilder builder, Transport transport,
+            TransportOptions options, Optional<String> storedToken, Optional<String> apiToken,
+            Optional<OpenAiCompatibleAgent> modelAgent, PrintWriter out, PrintWriter err) {
+        ConfigFile file = setup.file();
+        GatewaySetup.Auth auth = setup.auth();
         Path sessionsDir = setup.stateDir().resolve("sessions");
         FileSessionStore store;
         try {
@@ -203,7 +258,7 @@ final class GatewayCommand implements Callable<Integer> {
         }
         RunningGateway run;
         try {
-            run = gateway.start(transport, options);
+            run = startOrTakeOver(gateway, transport, options, err);
         } catch (IllegalStateException e) {
             // Auth mode none beyond loopback, or a channel that could not start (the gateway names it).
             close(jobs, store, outbox, err);
@@ -212,7 +267,7 @@ final class GatewayCommand implements Callable<Integer> {
         } catch (TransportException e) {
             close(jobs, store, outbox, err);
             err.println("error: cannot listen on " + options.host() + ":" + options.port() + ": " + reason(e)
-                    + (e.getMessage().contains("in use") ? " (is another gateway running? choose another with --port)" : ""));
+                    + (inUse(e) ? busy(options.port()) : ""));
             return FAILED;
         } catch (JobStoreException e) {
             // The scheduler starts with the gateway: it reads the jobs and closes runs a crash cut short.
@@ -221,6 +276,7 @@ final class GatewayCommand implements Callable<Integer> {
             return FAILED;
         }
         running = run;
+        lock.port(run.port());
         String url = "http://" + hostForUrl(options.host()) + ":" + run.port();
         out.println("Portico " + gateway.version() + " is serving on " + url + " (" + transport.name() + ")");
         out.println("  auth: " + apiToken.map(t -> "token " + Tokens.mask(t) + " (" + auth.source() + ")").orElse(auth.source())
@@ -240,8 +296,10 @@ final class GatewayCommand implements Callable<Integer> {
         out.println("Press Ctrl-C to stop.");
         out.flush();
 
-        Thread hook = new Thread(() -> stop(run, jobs, store, outbox, options.drainTimeout(), out, err),
-                "portico-shutdown");
+        Thread hook = new Thread(() -> {
+            stop(run, jobs, store, outbox, options.drainTimeout(), out, err);
+            lock.close();
+        }, "portico-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         started.countDown();
         try {
@@ -252,6 +310,42 @@ final class GatewayCommand implements Callable<Integer> {
         Runtime.getRuntime().removeShutdownHook(hook);
         stop(run, jobs, store, outbox, options.drainTimeout(), out, err);
         return 0;
+    }
+
+    /**
+     * Starts the gateway; with {@code --force}, a process that holds the port is stopped and the
+     * start is tried once more.
+     */
+    private RunningGateway startOrTakeOver(Gateway gateway, Transport transport, TransportOptions options,
+            PrintWriter err) {
+        try {
+            return gateway.start(transport, options);
+        } catch (TransportException e) {
+            Optional<ProcessHandle> owner = force && inUse(e) ? PortOwner.of(options.port()) : Optional.empty();
+            if (owner.isEmpty() || owner.get().pid() == ProcessHandle.current().pid()) {
+                throw e;
+            }
+            takeOver(owner.get(), err);
+            return gateway.start(transport, options);
+        }
+    }
+
+    private static boolean inUse(TransportException e) {
+        return String.valueOf(e.getMessage()).contains("in use");
+    }
+
+    /** What to say of a busy port: who holds it, when that can be found, and the remedy. */
+    private static String busy(int port) {
+        Optional<ProcessHandle> owner = port == 0 ? Optional.empty() : PortOwner.of(port);
+        if (owner.isEmpty()) {
+            return " (is another gateway running? choose another port with --port)";
+        }
+        long pid = owner.get().pid();
+        return PortOwner.isPortico(owner.get())
+                ? " (a Portico gateway, pid " + pid + ", holds it: stop it with 'portico gateway stop', "
+                        + "or take over with --force)"
+                : " (pid " + pid + " holds it: choose another port with --port, or stop that process; --force "
+                        + "sends it SIGTERM)";
     }
 
     /** One line per finding, as {@link SecurityAudit#toText} writes them, under the startup lines. */

@@ -13,12 +13,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Where {@code portico cron} finds the gateway and which credential it sends; nothing is sent here. */
-class CronClientTest {
+class GatewayClientTest {
     @TempDir
     Path state;
 
-    CronClient.Options options(String... flags) {
-        CronClient.Options o = new CronClient.Options();
+    GatewayClient.Options options(String... flags) {
+        GatewayClient.Options o = new GatewayClient.Options();
         o.stateDir = state;
         for (int i = 0; i < flags.length; i += 2) {
             switch (flags[i]) {
@@ -32,18 +32,18 @@ class CronClientTest {
         return o;
     }
 
-    CronClient connect(Map<String, String> env, String... flags) throws Exception {
-        return CronClient.connect(options(flags), env::get, CronClient.DEFAULT_TIMEOUT);
+    GatewayClient connect(Map<String, String> env, String... flags) throws Exception {
+        return GatewayClient.connect(options(flags), env::get, GatewayClient.DEFAULT_TIMEOUT);
     }
 
     URI base(String... flags) throws Exception {
-        try (CronClient client = connect(Map.of(), flags)) {
+        try (GatewayClient client = connect(Map.of(), flags)) {
             return client.base();
         }
     }
 
     Optional<String> secret(Map<String, String> env, String... flags) throws Exception {
-        try (CronClient client = connect(env, flags)) {
+        try (GatewayClient client = connect(env, flags)) {
             return client.bearer().secret();
         }
     }
@@ -62,11 +62,11 @@ class CronClientTest {
 
     @Test
     void aBadAddressIsAUsageErrorNamingIt() {
-        CronClient.Failure url = assertThrows(CronClient.Failure.class, () -> base("--url", "ftp://gw.example"));
+        GatewayClient.Failure url = assertThrows(GatewayClient.Failure.class, () -> base("--url", "ftp://gw.example"));
         assertEquals(GatewayCommand.USAGE, url.exitCode());
         assertTrue(url.getMessage().startsWith("--url: \"ftp://gw.example\" (expected: the gateway's http or https URL"),
                 url.getMessage());
-        CronClient.Failure anyPort = assertThrows(CronClient.Failure.class, () -> base("--port", "0"));
+        GatewayClient.Failure anyPort = assertThrows(GatewayClient.Failure.class, () -> base("--port", "0"));
         assertEquals(GatewayCommand.USAGE, anyPort.exitCode());
         assertTrue(anyPort.getMessage().contains("--port or --url"), anyPort.getMessage());
     }
@@ -74,7 +74,7 @@ class CronClientTest {
     @Test
     void theTokenComesFromTheFlagTheEnvironmentTheConfigThenTheTokenFile() throws Exception {
         assertEquals(Optional.empty(), secret(Map.of()), "no token anywhere: none is sent");
-        try (CronClient client = connect(Map.of())) {
+        try (GatewayClient client = connect(Map.of())) {
             assertTrue(client.bearer().source().contains(state.resolve("token") + " does not exist"), client.bearer().source());
         }
         Files.writeString(state.resolve("token"), "stored-token-0123456789\n");
@@ -92,13 +92,13 @@ class CronClientTest {
         assertEquals(Optional.empty(), secret(Map.of("PORTICO_GATEWAY_AUTH_MODE", "none")));
         Files.writeString(state.resolve("config.json"), "{\"gateway\": {\"auth\": {\"token\": \"sha256:"
                 + "a".repeat(64) + "\"}}}");
-        try (CronClient client = connect(Map.of())) {
+        try (GatewayClient client = connect(Map.of())) {
             assertEquals(Optional.empty(), client.bearer().secret(), "a hash cannot be sent");
             assertTrue(client.bearer().source().contains("sha256"), client.bearer().source());
         }
         Files.delete(state.resolve("config.json"));
         Files.writeString(state.resolve("token"), "");
-        CronClient.Failure empty = assertThrows(CronClient.Failure.class, () -> connect(Map.of()));
+        GatewayClient.Failure empty = assertThrows(GatewayClient.Failure.class, () -> connect(Map.of()));
         assertEquals(GatewayCommand.USAGE, empty.exitCode());
         assertTrue(empty.getMessage().contains(state.resolve("token").toString()), empty.getMessage());
     }

@@ -30,12 +30,13 @@ import java.util.function.Function;
 import picocli.CommandLine.Option;
 
 /**
- * The gateway's scheduled-jobs API ({@code /api/cron}) over HTTP, as the {@code portico cron}
- * commands use it: where the gateway is and which credential to send come from the same options,
- * environment and config file as {@code portico gateway} starts with. Every failure is a
- * {@link Failure} with one line for the operator and an exit code, never a stack trace.
+ * The gateway's API over HTTP, as the commands that talk to a running gateway use it
+ * ({@code portico cron …}, {@code portico gateway status} and {@code restart}): where the gateway
+ * is and which credential to send come from the same options, environment and config file as
+ * {@code portico gateway} starts with. Every failure is a {@link Failure} with one line for the
+ * operator and an exit code, never a stack trace.
  */
-final class CronClient implements AutoCloseable {
+final class GatewayClient implements AutoCloseable {
     /** How long a request may take, connecting included, unless the command says otherwise. */
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     /** Exit code for a gateway that cannot be reached or that refused the request. */
@@ -43,7 +44,7 @@ final class CronClient implements AutoCloseable {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final int MAX_QUOTED_BODY = 200;
 
-    /** The options every {@code portico cron} command takes; a picocli mixin. */
+    /** The options every command that talks to the gateway takes; a picocli mixin. */
     static final class Options {
         @Option(names = "--url", paramLabel = "URL",
                 description = "The gateway's address (default: http://<host>:<port> from --host, --port and the config "
@@ -82,7 +83,7 @@ final class CronClient implements AutoCloseable {
             this.exitCode = exitCode;
         }
 
-        /** @return the exit code for the command: {@link GatewayCommand#USAGE} or {@link CronClient#FAILED} */
+        /** @return the exit code for the command: {@link GatewayCommand#USAGE} or {@link GatewayClient#FAILED} */
         int exitCode() {
             return exitCode;
         }
@@ -101,7 +102,7 @@ final class CronClient implements AutoCloseable {
     private final Duration timeout;
     private final HttpClient http;
 
-    CronClient(URI base, Bearer credential, Duration timeout) {
+    GatewayClient(URI base, Bearer credential, Duration timeout) {
         this.base = base;
         this.credential = credential;
         this.timeout = timeout;
@@ -120,7 +121,7 @@ final class CronClient implements AutoCloseable {
      * @throws Failure with {@link GatewayCommand#USAGE} for a bad option or config file, or an
      *     unreadable token file
      */
-    static CronClient connect(Options options, Function<String, String> env, Duration timeout) throws Failure {
+    static GatewayClient connect(Options options, Function<String, String> env, Duration timeout) throws Failure {
         GatewaySetup.Options setupOptions = new GatewaySetup.Options();
         setupOptions.host = options.host;
         setupOptions.port = options.port;
@@ -140,7 +141,7 @@ final class CronClient implements AutoCloseable {
         } catch (UncheckedIOException e) {
             throw new Failure(GatewayCommand.USAGE, e.getMessage());
         }
-        return new CronClient(base, credential, timeout);
+        return new GatewayClient(base, credential, timeout);
     }
 
     private static URI url(String text) throws Failure {
