@@ -35,7 +35,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
@@ -45,12 +47,19 @@ import picocli.CommandLine.Option;
 /** {@code portico gateway}: runs the gateway in the foreground until Ctrl-C. */
 @Command(name = "gateway", mixinStandardHelpOptions = true, versionProvider = Portico.Version.class,
         description = "Run the gateway in the foreground; Ctrl-C stops it gracefully.",
-        subcommands = {ProcessCommands.Status.class, ProcessCommands.Stop.class})
+        subcommands = {ProcessCommands.Status.class, ProcessCommands.Stop.class, ProcessCommands.Restart.class})
 final class GatewayCommand implements Callable<Integer> {
     /** Exit code for a bad command line or config, or a critical finding of the security audit. */
     static final int USAGE = 2;
     /** Exit code for a gateway that could not start (port in use, unreadable state). */
     static final int FAILED = 1;
+    /**
+     * Exit code of a gateway asked to restart under a service manager, which starts it again
+     * ({@code EX_TEMPFAIL}).
+     */
+    static final int RESTART = 75;
+    /** Set by the service definitions: the gateway runs under a service manager. */
+    static final String SERVICE_MARKER = "PORTICO_SERVICE_MARKER";
 
     @CommandLine.Mixin
     GatewaySetup.Options shared = new GatewaySetup.Options();
@@ -90,12 +99,47 @@ final class GatewayCommand implements Callable<Integer> {
 
     /** Released once the gateway is up, for tests that run the command in process. */
     final CountDownLatch started = new CountDownLatch(1);
-    /** Released to stop the gateway without a signal, for tests. */
-    final CountDownLatch stopRequested = new CountDownLatch(1);
+    /** What the running gateway is asked to do next: true to restart, false to stop. */
+    private final BlockingQueue<Boolean> requests = new LinkedBlockingQueue<>();
     volatile RunningGateway running;
+    /** The config's lock, held from the first start to the end, across restarts. */
+    private ProcessLock lock;
+
+    /** Stops the gateway without a signal, as Ctrl-C would; for tests. */
+    void requestStop() {
+        requests.add(false);
+    }
+
+    /**
+     * Restarts the gateway in this process: it stops gracefully, reads its config again and starts
+     * on the same port. Under a service manager ({@code PORTICO_SERVICE_MARKER} set) it exits with
+     * {@link #RESTART} instead, for the manager to start it again.
+     */
+    void requestRestart() {
+        requests.add(true);
+    }
 
     @Override
     public Integer call() {
+        try {
+            while (true) {
+                Integer code = runOnce();
+                if (code != RESTART) {
+                    return code;
+                }
+                if (env.apply(SERVICE_MARKER) != null) {
+                    return RESTART;
+                }
+                spec.commandLine().getOut().println("Restarting…");
+            }
+        } finally {
+            if (lock != null) {
+                lock.close();
+            }
+        }
+    }
+
+    private Integer runOnce() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         GatewaySetup setup;
@@ -151,21 +195,19 @@ final class GatewayCommand implements Callable<Integer> {
             return FAILED;
         }
 
-        ProcessLock lock;
-        try {
-            lock = lock(setup, err);
-        } catch (UncheckedIOException e) {
-            err.println("error: " + e.getMessage());
-            return FAILED;
-        } catch (ProcessLock.Held e) {
-            err.println("error: " + e.getMessage());
-            return FAILED;
+        if (lock == null) {
+            try {
+                lock = lock(setup, err);
+            } catch (UncheckedIOException e) {
+                err.println("error: " + e.getMessage());
+                return FAILED;
+            } catch (ProcessLock.Held e) {
+                err.println("error: " + e.getMessage());
+                return FAILED;
+            }
         }
-        try {
-            return serve(setup, lock, builder, transport, options, storedToken, apiToken, modelAgent, out, err);
-        } finally {
-            lock.close();
-        }
+        builder.restartHandler(this::requestRestart);
+        return serve(setup, lock, builder, transport, options, storedToken, apiToken, modelAgent, out, err);
     }
 
     /**
@@ -277,6 +319,10 @@ final class GatewayCommand implements Callable<Integer> {
         }
         running = run;
         lock.port(run.port());
+        // A restart serves on the port this start was given when any free port was asked for.
+        if (setup.port() == 0) {
+            shared.port = run.port();
+        }
         String url = "http://" + hostForUrl(options.host()) + ":" + run.port();
         out.println("Portico " + gateway.version() + " is serving on " + url + " (" + transport.name() + ")");
         out.println("  auth: " + apiToken.map(t -> "token " + Tokens.mask(t) + " (" + auth.source() + ")").orElse(auth.source())
@@ -302,14 +348,15 @@ final class GatewayCommand implements Callable<Integer> {
         }, "portico-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         started.countDown();
+        boolean restart = false;
         try {
-            stopRequested.await();
+            restart = requests.take();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         Runtime.getRuntime().removeShutdownHook(hook);
         stop(run, jobs, store, outbox, options.drainTimeout(), out, err);
-        return 0;
+        return restart ? RESTART : 0;
     }
 
     /**

@@ -159,4 +159,25 @@ final class ProcessCommands {
             return 0;
         }
     }
+
+    /** {@code portico gateway restart}. */
+    @Command(name = "restart", mixinStandardHelpOptions = true,
+            description = "Restart the gateway running on this config (POST /api/restart): it stops gracefully, reads "
+                    + "its config again and starts on the same port, in the same process (under a service manager, "
+                    + "the manager starts it again).")
+    static final class Restart extends Base {
+        @Override
+        int run(PrintWriter out) throws GatewayClient.Failure {
+            Optional<ProcessLock.Holder> holder = running();
+            if (holder.isEmpty()) {
+                throw new GatewayClient.Failure(GatewayClient.FAILED, "not running (config "
+                        + configFile().toAbsolutePath().normalize() + "); start it with: portico gateway");
+            }
+            try (GatewayClient client = client(holder.get(), GatewayClient.DEFAULT_TIMEOUT)) {
+                client.post("/api/restart", jakarta.json.JsonValue.EMPTY_JSON_OBJECT);
+                out.println("restarting pid " + holder.get().pid() + " (" + client.base() + ")");
+                return 0;
+            }
+        }
+    }
 }

@@ -61,7 +61,7 @@ class CronCommandIT {
         }
 
         void stop() throws Exception {
-            cmd.stopRequested.countDown();
+            cmd.requestStop();
             assertEquals(0, exit.get(20, TimeUnit.SECONDS), () -> "the gateway's exit: " + err);
         }
     }

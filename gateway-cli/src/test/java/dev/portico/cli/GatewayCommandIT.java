@@ -10,6 +10,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.portico.auth.WebhookSignatures;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import dev.portico.core.RunningGateway;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringReader;
@@ -84,7 +85,7 @@ class GatewayCommandIT {
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, agent.statusCode(), agent.body());
         } finally {
-            cmd.stopRequested.countDown();
+            cmd.requestStop();
         }
         assertEquals(0, exit.get(20, TimeUnit.SECONDS));
         assertTrue(out.toString().contains("Stopped."));
@@ -101,7 +102,7 @@ class GatewayCommandIT {
         try {
             body.accept(cmd);
         } finally {
-            cmd.stopRequested.countDown();
+            cmd.requestStop();
         }
         assertEquals(0, exit.get(20, TimeUnit.SECONDS));
     }
@@ -161,7 +162,7 @@ class GatewayCommandIT {
             assertEquals(200, r.statusCode(), r.body());
             assertFalse(Files.exists(state.resolve("token")), "a configured token needs no token file");
         } finally {
-            cmd.stopRequested.countDown();
+            cmd.requestStop();
         }
         assertEquals(0, exit.get(20, TimeUnit.SECONDS));
     }
@@ -177,6 +178,51 @@ class GatewayCommandIT {
             assertTrue(message.contains("127.0.0.1:" + taken.getLocalPort()), message);
             assertTrue(message.contains("in use"), message);
         }
+    }
+
+    @Test
+    void restartReadsTheConfigAgainAndServesOnTheSamePort() throws Exception {
+        Path config = state.resolve("config.json");
+        Files.writeString(config, "{\"gateway\": {\"auth\": {\"token\": \"first-token-0123456789\"}}}");
+        GatewayCommand cmd = startWith(Map.of(), "gateway", "--port", "0", "--state-dir", state.toString());
+        RunningGateway first = cmd.running;
+        Files.writeString(config, "{\"gateway\": {\"auth\": {\"token\": \"second-token-0123456789\"}}}");
+
+        StringWriter restartOut = new StringWriter();
+        CommandLine restart = Portico.commandLine();
+        restart.setOut(new PrintWriter(restartOut, true));
+        restart.setErr(new PrintWriter(restartOut, true));
+        assertEquals(0, restart.execute("gateway", "restart", "--state-dir", state.toString(), "--token",
+                "first-token-0123456789"), restartOut.toString());
+        assertTrue(restartOut.toString().contains("restarting pid " + ProcessHandle.current().pid()),
+                restartOut.toString());
+
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while ((cmd.running == first || cmd.running == null) && System.nanoTime() < end) {
+            Thread.onSpinWait();
+        }
+        assertTrue(cmd.running != first, "restarted: " + out + err);
+        assertEquals(first.port(), cmd.running.port(), "the same port");
+        ask(cmd, "second-token-0123456789");
+        HttpResponse<String> old = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + cmd.running.port() + "/api/status"))
+                .header("Authorization", "Bearer first-token-0123456789").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, old.statusCode(), "the old token no longer works");
+        assertTrue(out.toString().contains("Restarting…"), out.toString());
+        stop(cmd);
+    }
+
+    @Test
+    void underAServiceManagerARestartExitsForTheManagerToStartItAgain() throws Exception {
+        GatewayCommand cmd = startWith(Map.of("PORTICO_SERVICE_MARKER", "systemd"), "gateway", "--port", "0",
+                "--state-dir", state.toString(), "--token", "service-token-0123456789");
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + cmd.running.port() + "/api/restart"))
+                .header("Authorization", "Bearer service-token-0123456789")
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(202, r.statusCode(), r.body());
+        assertEquals(GatewayCommand.RESTART, exit.get(20, TimeUnit.SECONDS));
+        assertFalse(Files.exists(ProcessLock.path(state, state.resolve("config.json"))), "the lock is released");
     }
 
     @Test
@@ -303,7 +349,7 @@ class GatewayCommandIT {
 
     /** Stops a command {@link #startWith} started and checks it exits normally. */
     void stop(GatewayCommand cmd) throws Exception {
-        cmd.stopRequested.countDown();
+        cmd.requestStop();
         assertEquals(0, exit.get(20, TimeUnit.SECONDS));
     }
 
@@ -443,7 +489,7 @@ class GatewayCommandIT {
         exit.whenComplete((code, failure) -> cmd.started.countDown());
         assertTrue(cmd.started.await(20, TimeUnit.SECONDS), "neither exited nor started");
         if (cmd.running != null) {
-            cmd.stopRequested.countDown();
+            cmd.requestStop();
             exit.get(20, TimeUnit.SECONDS);
             fail("the gateway started: " + out);
         }

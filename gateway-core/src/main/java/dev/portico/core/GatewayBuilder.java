@@ -85,6 +85,7 @@ public final class GatewayBuilder {
     private Duration outboxExpiry = Duration.ofHours(1);
     private int outboxConcurrency = 16;
     private Path channelStateDirectory;
+    private Runnable restartHandler;
 
     GatewayBuilder() {}
 
@@ -507,6 +508,20 @@ public final class GatewayBuilder {
     }
 
     /**
+     * Sets what {@code POST /api/restart} does: the handler is called once the request has been
+     * answered, on a thread of its own; it typically stops the gateway and starts it again (the
+     * packaged server does). Without one the route answers {@code 503}: an embedded gateway is
+     * restarted by its owner.
+     *
+     * @param handler what to run
+     * @return this builder
+     */
+    public GatewayBuilder restartHandler(Runnable handler) {
+        this.restartHandler = Objects.requireNonNull(handler, "handler");
+        return this;
+    }
+
+    /**
      * Validates the settings and builds the gateway.
      *
      * @return the gateway
@@ -694,6 +709,9 @@ public final class GatewayBuilder {
 
     /** @return where channels keep their state, when set */
     public Optional<Path> channelStateDirectory() { return Optional.ofNullable(channelStateDirectory); }
+
+    /** @return what {@code POST /api/restart} does, when set */
+    public Optional<Runnable> restartHandler() { return Optional.ofNullable(restartHandler); }
 
     /** @return the event listeners */
     public List<GatewayEventListener> eventListeners() { return List.copyOf(listeners); }

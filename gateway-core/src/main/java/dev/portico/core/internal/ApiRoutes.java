@@ -22,6 +22,7 @@ final class ApiRoutes {
     /** How often an idle SSE stream gets a keep-alive comment. */
     static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
     /** How long a waiting request waits beyond the run timeout (the run always ends by then). */
+    private static final System.Logger LOG = System.getLogger(ApiRoutes.class.getName());
     private static final Duration WAIT_MARGIN = Duration.ofSeconds(5);
     private static final int DEFAULT_HISTORY = 100;
     private static final int MAX_HISTORY = 1000;
@@ -31,10 +32,13 @@ final class ApiRoutes {
     private final Conversations conversations;
     private final SessionStore store;
     private final Duration longestRun;
+    private final Optional<Runnable> restartHandler;
     private volatile CachedHealth lastHealth;
 
-    ApiRoutes(DefaultGateway gateway, Conversations conversations, SessionStore store, Duration runTimeout) {
+    ApiRoutes(DefaultGateway gateway, Conversations conversations, SessionStore store, Duration runTimeout,
+            Optional<Runnable> restartHandler) {
         this.gateway = gateway;
+        this.restartHandler = restartHandler;
         this.conversations = conversations;
         this.store = store;
         this.longestRun = runTimeout.plus(WAIT_MARGIN);
@@ -51,7 +55,8 @@ final class ApiRoutes {
                 Route.http("POST", "/api/agent/abort", Scope.CHAT, this::agentAbort),
                 Route.http("POST", "/api/chat", Scope.CHAT, this::chat).limitedAs(RateClass.CHAT),
                 Route.http("GET", "/api/chat/history", Scope.OPERATOR_READ, this::history),
-                Route.ws("/api/chat/live", Scope.CHAT, ChatLive::new));
+                Route.ws("/api/chat/live", Scope.CHAT, ChatLive::new),
+                Route.http("POST", "/api/restart", Scope.OPERATOR_ADMIN, this::restart));
     }
 
     private static HttpResponse validateToken(RequestContext ctx) {
@@ -145,6 +150,15 @@ final class ApiRoutes {
     private HttpResponse agentAbort(RequestContext ctx) {
         String id = JsonCodec.requiredString(ctx.jsonBody(), "run_id");
         return Responses.ok(new Wire.AbortResult(true, conversations.abort(id), id));
+    }
+
+    /** Answers at once; the restart handler runs after, so the drain lets this answer go out. */
+    private HttpResponse restart(RequestContext ctx) {
+        Runnable handler = restartHandler.orElseThrow(() -> new GatewayException(ErrorCode.UNAVAILABLE,
+                "restart: this gateway is embedded and restarted by the application that runs it"));
+        LOG.log(System.Logger.Level.INFO, "restart requested by " + ctx.principal().map(Principal::id).orElse("?"));
+        Thread.ofVirtual().name("portico-restart").start(handler);
+        return Responses.json(202, new Wire.Restarting(true, "restarting"));
     }
 
     /** {@code session}, else a channel session from {@code channel} and {@code chat_id}, else {@code main}. */

@@ -100,7 +100,8 @@ public final class DefaultGateway implements Gateway {
         SessionStore store = b.sessionStore().orElseGet(InMemorySessionStore::new);
         this.conversations = new Conversations(b.agent(), store, clock, bus, b.maxConcurrentRuns(), b.runTimeout(),
                 b.historyLimit(), b.runQueueTimeout(), b.runGrace());
-        List<Route> routes = new java.util.ArrayList<>(new ApiRoutes(this, conversations, store, b.runTimeout()).routes());
+        List<Route> routes = new java.util.ArrayList<>(new ApiRoutes(this, conversations, store, b.runTimeout(),
+                b.restartHandler()).routes());
         routes.addAll(new SessionRoutes(store, bus).routes());
         routes.addAll(new EventRoutes(bus, b.maxEventStreams()).routes());
         routes.addAll(new ModelRoutes(b.agent()).routes());

@@ -386,4 +386,7 @@ public final class Wire {
     @JsonbPropertyOrder({"ok", "status", "version", "uptime", "channels", "pending"})
     public record Status(boolean ok, String status, String version, long uptime, List<ChannelView> channels,
             int pending) {}
+
+    /** {@code POST /api/restart}: accepted. */
+    public record Restarting(boolean ok, String status) {}
 }
