@@ -3,6 +3,7 @@ package dev.portico.core;
 import dev.portico.api.transport.GatewayHandler;
 import dev.portico.api.transport.Transport;
 import dev.portico.api.transport.TransportOptions;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -50,6 +51,21 @@ public interface Gateway {
      * @return the generated token, or empty when authentication was configured
      */
     Optional<String> generatedToken();
+
+    /**
+     * Applies new settings while the gateway runs, without dropping a connection: the credentials
+     * (a token or password rotated stops working at once), {@code ?token=} on streams, the browser
+     * origins, the trusted proxies, the failed authentication lockout, the request rate limits, the
+     * agent and the channels. A channel passed again as the same instance keeps running; one that
+     * is new or another instance starts, after the one it replaces has stopped; one left out stops.
+     * The other settings take effect at the next start; those that differ are returned. Publishes
+     * {@code config.changed}.
+     *
+     * @param next a builder with the whole new configuration
+     * @return the settings that differ and wait for a restart, such as {@code maxBodyBytes}
+     * @throws IllegalArgumentException naming an invalid setting; then nothing was changed
+     */
+    List<String> reconfigure(GatewayBuilder next);
 
     /**
      * The gateway version, as {@code GET /health} reports it.

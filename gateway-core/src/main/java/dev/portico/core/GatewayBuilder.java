@@ -528,6 +528,17 @@ public final class GatewayBuilder {
      * @throws IllegalArgumentException naming the first invalid setting
      */
     public Gateway build() {
+        validate();
+        return new DefaultGateway(this);
+    }
+
+    /**
+     * Checks the settings without building a gateway, as {@link #build()} and
+     * {@link Gateway#reconfigure} do.
+     *
+     * @throws IllegalArgumentException naming the first invalid setting
+     */
+    public void validate() {
         if (maxBodyBytes <= 0) {
             throw new IllegalArgumentException("maxBodyBytes: " + maxBodyBytes + " (expected: > 0)");
         }
@@ -601,7 +612,15 @@ public final class GatewayBuilder {
                 throw new IllegalArgumentException("failedAuthLimit.lockout: " + failedAuthLockout + " (expected: > 0)");
             }
         }
-        return new DefaultGateway(this);
+    }
+
+    /**
+     * The failed authentication lockout's settings, to tell whether two builders set the same.
+     *
+     * @return {@code [maxAttempts, window, lockout]}, or an empty list when the lockout is off
+     */
+    public List<Object> failedAuthSettings() {
+        return failedAuthLimit ? List.of(failedAuthMaxAttempts, failedAuthWindow, failedAuthLockout) : List.of();
     }
 
     // Read by the implementation.

@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +27,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -52,7 +52,8 @@ final class ChannelHub {
         }
     }
 
-    private final Map<String, Entry> channels = new LinkedHashMap<>();
+    /** Replaced whole when the gateway is reconfigured. */
+    private volatile Map<String, Entry> channels = new LinkedHashMap<>();
     private final Conversations conversations;
     private final EventBus bus;
     private final Clock clock;
@@ -62,7 +63,7 @@ final class ChannelHub {
     private final Map<SessionKey, CompletableFuture<Void>> chatTails = new ConcurrentHashMap<>();
     private final ExecutorService turns = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("portico-channel-turn-", 0).factory());
-    private final List<Entry> started = new ArrayList<>();
+    private final List<Entry> started = new CopyOnWriteArrayList<>();
     private volatile boolean stopping;
 
     /**
@@ -76,17 +77,79 @@ final class ChannelHub {
      */
     ChannelHub(List<Channel> channels, Conversations conversations, EventBus bus, Clock clock,
             Optional<Path> stateDirectory, OutboxStore store, Outbox.Settings settings) {
-        for (Channel c : channels) {
-            if (this.channels.put(key(c.name(), c.accountId()), new Entry(c, clock.instant())) != null) {
-                throw new IllegalArgumentException("channel " + c.name() + " (account " + c.accountId() + "): configured twice");
-            }
-        }
+        this.channels = entries(channels, Map.of(), clock);
         this.conversations = conversations;
         this.bus = bus;
         this.clock = clock;
         this.stateDirectory = stateDirectory;
         this.dedupe = new EventDedupe(clock, EventDedupe.WINDOW, EventDedupe.MAX_IDS);
         this.outbox = new Outbox(store, this::find, bus, clock, settings);
+    }
+
+    /** Entries for the channels, reusing the entry of a channel instance already there. */
+    private static Map<String, Entry> entries(List<Channel> channels, Map<String, Entry> current, Clock clock) {
+        Map<String, Entry> out = new LinkedHashMap<>();
+        for (Channel c : channels) {
+            String key = key(c.name(), c.accountId());
+            Entry existing = current.get(key);
+            Entry e = existing != null && existing.channel == c ? existing : new Entry(c, clock.instant());
+            if (out.put(key, e) != null) {
+                throw new IllegalArgumentException("channel " + c.name() + " (account " + c.accountId()
+                        + "): configured twice");
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Changes the channels while the gateway runs: an instance given again keeps running; one that
+     * is no longer given, or replaced by another instance under its name and account, stops; new
+     * instances start once those they replace have stopped. A channel that cannot start is reported
+     * {@code degraded} with the reason; the others run.
+     *
+     * @param next the channels from now on
+     * @throws IllegalArgumentException when a name and account are given twice
+     */
+    synchronized void replace(List<Channel> next) {
+        if (stopping) {
+            return;
+        }
+        Map<String, Entry> current = channels;
+        Map<String, Entry> updated = entries(next, current, clock);
+        for (Entry old : current.values()) {
+            if (updated.get(key(old.channel.name(), old.channel.accountId())) != old) {
+                stopChannel(old);
+            }
+        }
+        channels = updated;
+        for (Entry e : updated.values()) {
+            if (current.get(key(e.channel.name(), e.channel.accountId())) == e) {
+                continue;
+            }
+            try {
+                e.channel.start(new Context(e));
+                started.add(e);
+                if (e.state == ChannelState.STARTING) {
+                    setState(e, ChannelState.RUNNING, "");
+                }
+                LOG.log(System.Logger.Level.INFO, "channel " + e.channel.name() + " (account " + e.channel.accountId()
+                        + ") started");
+            } catch (Exception ex) {
+                LOG.log(System.Logger.Level.ERROR, "channel " + e.channel.name() + " (account "
+                        + e.channel.accountId() + ") could not start: " + ex.getMessage());
+                setState(e, ChannelState.DEGRADED, "could not start: " + ex.getMessage());
+            }
+        }
+    }
+
+    private void stopChannel(Entry e) {
+        try {
+            e.channel.stop();
+        } catch (RuntimeException ex) {
+            LOG.log(System.Logger.Level.WARNING, "channel " + e.channel.name() + " did not stop cleanly", ex);
+        }
+        started.remove(e);
+        setState(e, ChannelState.STOPPED, "");
     }
 
     private static String key(String name, String account) {
@@ -167,15 +230,11 @@ final class ChannelHub {
         stopping = true;
         turns.shutdownNow();
         outbox.stop(drain);
-        for (Entry e : started) {
-            try {
-                e.channel.stop();
-            } catch (RuntimeException ex) {
-                LOG.log(System.Logger.Level.WARNING, "channel " + e.channel.name() + " did not stop cleanly", ex);
+        synchronized (this) {
+            for (Entry e : List.copyOf(started)) {
+                stopChannel(e);
             }
-            setState(e, ChannelState.STOPPED, "");
         }
-        started.clear();
     }
 
     /**

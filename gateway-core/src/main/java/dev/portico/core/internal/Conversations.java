@@ -29,7 +29,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class Conversations {
     private static final System.Logger LOG = System.getLogger(Conversations.class.getName());
 
-    private final Agent agent;
+    private volatile Agent agent;
     private final SessionStore store;
     private final Clock clock;
     private final EventBus bus;
@@ -86,6 +86,16 @@ public final class Conversations {
         // contend on in the hot path. A run overstays by at most one period.
         long period = Math.clamp(runTimeout.toMillis() / 4, 10, 250);
         timer.scheduleAtFixedRate(this::sweep, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Answers the turns that start from now on with another agent; runs in progress finish with
+     * the one they started with.
+     *
+     * @param next the agent
+     */
+    void agent(Agent next) {
+        this.agent = java.util.Objects.requireNonNull(next, "agent");
     }
 
     /**

@@ -34,6 +34,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -60,6 +61,10 @@ public final class DefaultGateway implements Gateway {
     private final Router router;
     private final GatewayHandler handler = new Dispatcher();
     private volatile boolean draining;
+    private final EventBus bus;
+    private final ModelRoutes models;
+    /** The settings the gateway started with: those that are not live stay these until a restart. */
+    private final GatewayBuilder initial;
 
     /**
      * Builds the gateway from its builder.
@@ -70,33 +75,22 @@ public final class DefaultGateway implements Gateway {
         this.authDisabled = b.authDisabled();
         this.allowInsecure = b.allowInsecure();
         Optional<String> generated = Optional.empty();
-        Authenticator authenticator;
-        if (b.authenticator().isPresent()) {
-            authenticator = b.authenticator().get();
-        } else if (authDisabled) {
-            authenticator = request -> new AuthResult.Authenticated(ANONYMOUS);
-        } else if (b.password().isPresent()) {
-            authenticator = TokenAuthenticator.of(List.of(Credential.password(b.password().get())));
-        } else {
-            List<Credential> credentials = new java.util.ArrayList<>(b.credentials());
-            if (b.token().isPresent()) {
-                credentials.add(0, Credential.token("token", b.token().get(), Role.OPERATOR));
-            } else if (credentials.isEmpty()) {
-                String token = Tokens.generate();
-                credentials.add(Credential.token("token", token, Role.OPERATOR));
-                generated = Optional.of(token);
-            }
-            authenticator = TokenAuthenticator.of(credentials);
+        Authenticator authenticator = authenticator(b).orElse(null);
+        if (authenticator == null) {
+            String token = Tokens.generate();
+            authenticator = TokenAuthenticator.of(List.of(Credential.token("token", token, Role.OPERATOR)));
+            generated = Optional.of(token);
         }
         this.generatedToken = generated;
         this.clock = b.clock();
         this.guard = new Guard(authenticator, b.allowQueryToken(), authDisabled, OriginPolicy.of(b.corsOrigins()),
                 TrustedProxies.parse(b.trustedProxies()), authDisabled ? Optional.empty() : b.failedAuthLimiter(clock),
-                b.rateLimits(), clock);
+                b.failedAuthSettings(), b.rateLimits(), clock);
+        this.initial = b;
         this.startedAt = clock.instant();
         this.version = b.version();
         this.maxBodyBytes = b.maxBodyBytes();
-        EventBus bus = new EventBus(clock, b.eventListeners());
+        this.bus = new EventBus(clock, b.eventListeners());
         SessionStore store = b.sessionStore().orElseGet(InMemorySessionStore::new);
         this.conversations = new Conversations(b.agent(), store, clock, bus, b.maxConcurrentRuns(), b.runTimeout(),
                 b.historyLimit(), b.runQueueTimeout(), b.runGrace());
@@ -104,7 +98,8 @@ public final class DefaultGateway implements Gateway {
                 b.restartHandler()).routes());
         routes.addAll(new SessionRoutes(store, bus).routes());
         routes.addAll(new EventRoutes(bus, b.maxEventStreams()).routes());
-        routes.addAll(new ModelRoutes(b.agent()).routes());
+        this.models = new ModelRoutes(b.agent());
+        routes.addAll(models.routes());
         this.channels = new ChannelHub(b.channels(), conversations, bus, clock, b.channelStateDirectory(),
                 b.outboxStore().orElseGet(InMemoryOutboxStore::new), new Outbox.Settings(b.outboxExpiry(),
                         b.outboxConcurrency(), Outbox.BACKOFF_BASE, Outbox.BACKOFF_MAX));
@@ -114,6 +109,78 @@ public final class DefaultGateway implements Gateway {
                 .listener(cronRuns).clock(clock).poolSize(b.cronPoolSize()).defaultTimeout(b.cronTimeout()).build();
         routes.addAll(new CronRoutes(scheduler, clock, b.cronZone()).routes());
         this.router = new Router(routes);
+    }
+
+    /**
+     * The authenticator a builder asks for; empty when it sets no credential at all, and one is to
+     * be generated.
+     */
+    private static Optional<Authenticator> authenticator(GatewayBuilder b) {
+        if (b.authenticator().isPresent()) {
+            return b.authenticator();
+        }
+        if (b.authDisabled()) {
+            return Optional.of(request -> new AuthResult.Authenticated(ANONYMOUS));
+        }
+        if (b.password().isPresent()) {
+            return Optional.of(TokenAuthenticator.of(List.of(Credential.password(b.password().get()))));
+        }
+        List<Credential> credentials = new java.util.ArrayList<>(b.credentials());
+        b.token().ifPresent(t -> credentials.add(0, Credential.token("token", t, Role.OPERATOR)));
+        return credentials.isEmpty() ? Optional.empty() : Optional.of(TokenAuthenticator.of(credentials));
+    }
+
+    @Override
+    public synchronized List<String> reconfigure(GatewayBuilder next) {
+        next.validate();
+        GatewayBuilder now = initial;
+        List<String> restart = new java.util.ArrayList<>();
+        String mode = authMode(now);
+        if (!mode.equals(authMode(next))) {
+            restart.add("auth mode (" + mode + " to " + authMode(next) + ")");
+        }
+        differs(restart, "maxBodyBytes", now.maxBodyBytes(), next.maxBodyBytes());
+        differs(restart, "maxConcurrentRuns", now.maxConcurrentRuns(), next.maxConcurrentRuns());
+        differs(restart, "runTimeout", now.runTimeout(), next.runTimeout());
+        differs(restart, "runQueueTimeout", now.runQueueTimeout(), next.runQueueTimeout());
+        differs(restart, "runGrace", now.runGrace(), next.runGrace());
+        differs(restart, "historyLimit", now.historyLimit(), next.historyLimit());
+        differs(restart, "maxEventStreams", now.maxEventStreams(), next.maxEventStreams());
+        differs(restart, "cronPoolSize", now.cronPoolSize(), next.cronPoolSize());
+        differs(restart, "cronTimeout", now.cronTimeout(), next.cronTimeout());
+        differs(restart, "cronZone", now.cronZone(), next.cronZone());
+        differs(restart, "outboxExpiry", now.outboxExpiry(), next.outboxExpiry());
+        differs(restart, "outboxConcurrency", now.outboxConcurrency(), next.outboxConcurrency());
+        // Credentials change within the mode; a gateway that generated its token keeps it.
+        Authenticator authenticator = mode.equals(authMode(next))
+                ? authenticator(next).orElseGet(guard::authenticator) : guard.authenticator();
+        guard.update(authenticator, next.allowQueryToken(), OriginPolicy.of(next.corsOrigins()),
+                TrustedProxies.parse(next.trustedProxies()),
+                authDisabled ? Optional.empty() : next.failedAuthLimiter(clock), next.failedAuthSettings(),
+                next.rateLimits());
+        conversations.agent(next.agent());
+        models.agent(next.agent());
+        channels.replace(next.channels());
+        List<String> waiting = List.copyOf(restart);
+        bus.publish("config.changed", () -> {
+            Map<String, Object> data = new java.util.LinkedHashMap<>();
+            data.put("restart_required", waiting);
+            return data;
+        });
+        LOG.log(System.Logger.Level.INFO, "configuration applied" + (waiting.isEmpty() ? ""
+                : "; waiting for a restart: " + String.join(", ", waiting)));
+        return waiting;
+    }
+
+    private static String authMode(GatewayBuilder b) {
+        return b.authenticator().isPresent() ? "authenticator" : b.authDisabled() ? "none"
+                : b.password().isPresent() ? "password" : "token";
+    }
+
+    private static void differs(List<String> out, String name, Object now, Object next) {
+        if (!now.equals(next)) {
+            out.add(name);
+        }
     }
 
     @Override

@@ -17,6 +17,7 @@ import dev.portico.auth.TrustedProxies;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -29,14 +30,17 @@ final class Guard {
     private static final System.Logger LOG = System.getLogger(Guard.class.getName());
     private static final String ORIGIN = "Origin";
 
-    private final Authenticator authenticator;
-    private final boolean allowQueryToken;
     private final boolean keyByAddress;
-    private final OriginPolicy origins;
-    private final TrustedProxies proxies;
-    private final Optional<FailedAuthLimiter> failures;
-    private final Optional<RateLimiter> rates;
-    private final Map<RateClass, Integer> perMinute;
+    private final Clock clock;
+    private volatile Policy policy;
+
+    /**
+     * What the guard enforces; replaced whole when the gateway is reconfigured, so that a request
+     * sees one policy from start to end.
+     */
+    private record Policy(Authenticator authenticator, boolean allowQueryToken, OriginPolicy origins,
+            TrustedProxies proxies, Optional<FailedAuthLimiter> failures, List<Object> failureSettings,
+            Optional<RateLimiter> rates, Map<RateClass, Integer> perMinute) {}
 
     /**
      * @param authenticator checks credentials
@@ -46,18 +50,36 @@ final class Guard {
      * @param origins the browser origins allowed
      * @param proxies the proxies whose forwarding headers are believed
      * @param failures the failed authentication lockout, when on
+     * @param failureSettings the lockout's settings, to keep its counts when they do not change
      * @param rateLimits requests per minute by class name; 0 means none
      * @param clock the clock of the rate limits
      */
     Guard(Authenticator authenticator, boolean allowQueryToken, boolean keyByAddress, OriginPolicy origins,
-            TrustedProxies proxies, Optional<FailedAuthLimiter> failures, Map<String, Integer> rateLimits,
-            Clock clock) {
-        this.authenticator = authenticator;
-        this.allowQueryToken = allowQueryToken;
+            TrustedProxies proxies, Optional<FailedAuthLimiter> failures, List<Object> failureSettings,
+            Map<String, Integer> rateLimits, Clock clock) {
         this.keyByAddress = keyByAddress;
-        this.origins = origins;
-        this.proxies = proxies;
-        this.failures = failures;
+        this.clock = clock;
+        this.policy = policy(authenticator, allowQueryToken, origins, proxies, failures, failureSettings, rateLimits,
+                null);
+    }
+
+    /**
+     * Enforces new settings from the next request on. The lockout's counts and the rate limits'
+     * buckets are kept where their settings did not change.
+     */
+    void update(Authenticator authenticator, boolean allowQueryToken, OriginPolicy origins, TrustedProxies proxies,
+            Optional<FailedAuthLimiter> failures, List<Object> failureSettings, Map<String, Integer> rateLimits) {
+        policy = policy(authenticator, allowQueryToken, origins, proxies, failures, failureSettings, rateLimits, policy);
+    }
+
+    /** @return the authenticator in force */
+    Authenticator authenticator() {
+        return policy.authenticator();
+    }
+
+    private Policy policy(Authenticator authenticator, boolean allowQueryToken, OriginPolicy origins,
+            TrustedProxies proxies, Optional<FailedAuthLimiter> failures, List<Object> failureSettings,
+            Map<String, Integer> rateLimits, Policy previous) {
         Map<RateClass, Integer> limits = new EnumMap<>(RateClass.class);
         RateLimiter.Builder rateLimiterBuilder = RateLimiter.builder().clock(clock);
         for (RateClass c : RateClass.values()) {
@@ -67,8 +89,16 @@ final class Guard {
                 rateLimiterBuilder.bucket(c.wireName(), rate);
             }
         }
-        this.perMinute = limits;
-        this.rates = limits.isEmpty() ? Optional.empty() : Optional.of(rateLimiterBuilder.build());
+        Optional<RateLimiter> rates;
+        if (previous != null && previous.perMinute().equals(limits)) {
+            rates = previous.rates();
+        } else {
+            rates = limits.isEmpty() ? Optional.empty() : Optional.of(rateLimiterBuilder.build());
+        }
+        Optional<FailedAuthLimiter> lockout = previous != null && previous.failureSettings().equals(failureSettings)
+                ? previous.failures() : failures;
+        return new Policy(authenticator, allowQueryToken, origins, proxies, lockout, List.copyOf(failureSettings),
+                rates, Map.copyOf(limits));
     }
 
     /**
@@ -81,7 +111,7 @@ final class Guard {
         if (!request.headers().contains(ORIGIN)) {
             return Headers.empty();
         }
-        OriginPolicy.Decision decision = origins.check(request);
+        OriginPolicy.Decision decision = policy.origins().check(request);
         if (decision.refused()) {
             throw new GatewayException(ErrorCode.FORBIDDEN, decision.message()).header("Vary", ORIGIN);
         }
@@ -90,7 +120,7 @@ final class Guard {
 
     /** The answer to a CORS preflight from an allowed origin; empty for any other request. */
     Optional<HttpResponse> preflight(HttpRequest request) {
-        return request.method().equals("OPTIONS") ? origins.preflight(request) : Optional.empty();
+        return request.method().equals("OPTIONS") ? policy.origins().preflight(request) : Optional.empty();
     }
 
     /**
@@ -104,7 +134,11 @@ final class Guard {
         if (route.open()) {
             return Optional.empty();
         }
-        Optional<String> counted = checkLockout(request);
+        Policy p = policy;
+        Authenticator authenticator = p.authenticator();
+        boolean allowQueryToken = p.allowQueryToken();
+        Optional<FailedAuthLimiter> failures = p.failures();
+        Optional<String> counted = checkLockout(p, request);
         AuthResult result = authenticator.authenticate(request);
         Optional<String> queryToken = Optional.empty();
         if (result instanceof AuthResult.Missing) {
@@ -130,7 +164,7 @@ final class Guard {
                                     : " (a ?token= in the URL is accepted on streaming routes only)"))
                     .header("WWW-Authenticate", "Bearer");
             case AuthResult.Rejected r -> {
-                recordFailure(counted);
+                recordFailure(p, counted);
                 throw new GatewayException(ErrorCode.UNAUTHORIZED, "invalid credential")
                         .header("WWW-Authenticate", "Bearer");
             }
@@ -145,9 +179,14 @@ final class Guard {
      * @throws GatewayException {@code RATE_LIMITED} with {@code Retry-After} while it is locked out
      */
     Optional<String> checkLockout(HttpRequest request) {
+        return checkLockout(policy, request);
+    }
+
+    private Optional<String> checkLockout(Policy p, HttpRequest request) {
+        Optional<FailedAuthLimiter> failures = p.failures();
         // Direct requests over loopback are the operator's own; a relayed one never counts as local.
         Optional<String> counted = failures.isPresent() && !ClientAddress.isLocal(request)
-                ? Optional.of(clientKey(request))
+                ? Optional.of(clientKey(p, request))
                 : Optional.empty();
         counted.flatMap(address -> failures.get().lockedOut(address)).ifPresent(remaining -> {
             throw lockedOut(remaining);
@@ -162,7 +201,12 @@ final class Guard {
      * @param counted the address {@link #checkLockout} returned
      */
     void recordFailure(Optional<String> counted) {
-        counted.ifPresent(address -> failures.get().recordFailure(address).ifPresent(lockout ->
+        recordFailure(policy, counted);
+    }
+
+    private static void recordFailure(Policy p, Optional<String> counted) {
+        Optional<FailedAuthLimiter> failures = p.failures();
+        counted.filter(a -> failures.isPresent()).ifPresent(address -> failures.get().recordFailure(address).ifPresent(lockout ->
                 LOG.log(System.Logger.Level.WARNING, "client " + address + " locked out for "
                         + seconds(lockout) + " s after repeated invalid credentials")));
     }
@@ -178,14 +222,15 @@ final class Guard {
      * @throws GatewayException {@code RATE_LIMITED} with {@code Retry-After} when the limit is reached
      */
     Headers admit(RateClass rateClass, HttpRequest request, Optional<Principal> principal) {
-        Integer limit = perMinute.get(rateClass);
+        Policy p = policy;
+        Integer limit = p.perMinute().get(rateClass);
         if (limit == null) {
             return Headers.empty();
         }
         String key = keyByAddress || principal.isEmpty()
-                ? "address " + clientKey(request)
+                ? "address " + clientKey(p, request)
                 : "credential " + principal.get().id();
-        RateLimiter.Decision d = rates.orElseThrow().tryAcquire(rateClass.wireName(), key);
+        RateLimiter.Decision d = p.rates().orElseThrow().tryAcquire(rateClass.wireName(), key);
         if (!d.allowed()) {
             throw new GatewayException(ErrorCode.RATE_LIMITED, "rate limit reached: " + limit + " " + rateClass.wireName()
                     + " requests per minute; retry after " + d.retryAfterSeconds() + " s")
@@ -197,9 +242,9 @@ final class Guard {
                 .set("X-RateLimit-Remaining", Long.toString(d.remaining())).build();
     }
 
-    private String clientKey(HttpRequest request) {
+    private static String clientKey(Policy p, HttpRequest request) {
         try {
-            return ClientAddress.of(request, proxies).getHostAddress();
+            return ClientAddress.of(request, p.proxies()).getHostAddress();
         } catch (IllegalArgumentException unresolved) {
             return request.remoteAddress().getHostString();
         }

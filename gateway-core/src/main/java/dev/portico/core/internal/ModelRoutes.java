@@ -12,32 +12,35 @@ import java.util.List;
 
 /** {@code GET /api/providers} and {@code GET /api/models}: what the agent is configured with, never a secret. */
 final class ModelRoutes {
-    private final Agent agent;
     // An agent's providers and models are fixed when it is built, and responses are immutable:
-    // both answers are made once.
-    private final HttpResponse providers;
-    private final HttpResponse models;
+    // both answers are made once per agent.
+    private record Answers(HttpResponse providers, HttpResponse models) {}
+
+    private volatile Answers answers;
 
     ModelRoutes(Agent agent) {
-        this.agent = agent;
-        this.providers = Responses.ok(providers());
-        this.models = Responses.ok(models());
+        agent(agent);
+    }
+
+    /** Answers for another agent from now on, once the gateway was reconfigured with it. */
+    void agent(Agent agent) {
+        this.answers = new Answers(Responses.ok(providers(agent)), Responses.ok(models(agent)));
     }
 
     List<Route> routes() {
         return List.of(
-                Route.http("GET", "/api/providers", Scope.OPERATOR_READ, ctx -> providers),
-                Route.http("GET", "/api/models", Scope.OPERATOR_READ, ctx -> models));
+                Route.http("GET", "/api/providers", Scope.OPERATOR_READ, ctx -> answers.providers()),
+                Route.http("GET", "/api/models", Scope.OPERATOR_READ, ctx -> answers.models()));
     }
 
-    private Providers providers() {
+    private static Providers providers(Agent agent) {
         List<Provider> list = agent instanceof OpenAiCompatibleAgent openAi
                 ? openAi.providers().stream().map(ModelRoutes::wire).toList()
                 : List.of();
         return new Providers(true, list);
     }
 
-    private Models models() {
+    private static Models models(Agent agent) {
         List<Model> list = agent instanceof OpenAiCompatibleAgent openAi
                 ? openAi.models().stream().map(ModelRoutes::wire).toList()
                 : List.of(new Model(agent.name(), "builtin", agent.name(), "primary"));
