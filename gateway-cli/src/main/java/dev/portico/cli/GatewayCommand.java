@@ -27,8 +27,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -49,6 +51,7 @@ import picocli.CommandLine.Option;
         description = "Run the gateway in the foreground; Ctrl-C stops it gracefully.",
         subcommands = {ProcessCommands.Status.class, ProcessCommands.Stop.class, ProcessCommands.Restart.class})
 final class GatewayCommand implements Callable<Integer> {
+    private static final System.Logger LOG = System.getLogger(GatewayCommand.class.getName());
     /** Exit code for a bad command line or config, or a critical finding of the security audit. */
     static final int USAGE = 2;
     /** Exit code for a gateway that could not start (port in use, unreadable state). */
@@ -102,6 +105,11 @@ final class GatewayCommand implements Callable<Integer> {
     /** What the running gateway is asked to do next: true to restart, false to stop. */
     private final BlockingQueue<Boolean> requests = new LinkedBlockingQueue<>();
     volatile RunningGateway running;
+    /** The gateway serving now, and the settings it started with; for reloads. */
+    private volatile Gateway gateway;
+    private volatile GatewaySetup startedWith;
+    /** The channels made from the config's entries, reused while an entry does not change. */
+    private Map<ChannelConfig, Channel> channels = Map.of();
     /** The config's lock, held from the first start to the end, across restarts. */
     private ProcessLock lock;
 
@@ -154,39 +162,13 @@ final class GatewayCommand implements Callable<Integer> {
 
         Transport transport;
         TransportOptions options;
-        GatewayBuilder builder = Gateway.builder();
-        Optional<String> storedToken;
-        Optional<String> apiToken;
-        Optional<OpenAiCompatibleAgent> modelAgent;
+        Configured configured;
         try {
-            modelAgent = modelAgent(file);
-            modelAgent.ifPresent(builder::agent);
-            // The gateway hands the agent at most historyLimit messages; let a wider window see them.
-            file.agentDefaults().historyWindow().ifPresent(w -> builder.historyLimit(Math.max(w, builder.historyLimit())));
             transport = transport(server != null ? server : file.server().orElse("helidon"));
             options = transportOptions(setup);
-            file.limits().maxBodyBytes().ifPresent(builder::maxBodyBytes);
-            file.limits().runTimeoutSeconds().ifPresent(s -> builder.runTimeout(Duration.ofSeconds(s)));
-            file.limits().maxConcurrentRuns().ifPresent(builder::maxConcurrentRuns);
-            file.limits().runQueueTimeoutSeconds().ifPresent(s -> builder.runQueueTimeout(Duration.ofSeconds(s)));
-            file.limits().runGraceSeconds().ifPresent(s -> builder.runGrace(Duration.ofSeconds(s)));
-            file.limits().maxEventStreams().ifPresent(builder::maxEventStreams);
-            file.cron().poolSize().ifPresent(builder::cronPoolSize);
-            file.cron().timeoutSeconds().ifPresent(s -> builder.cronTimeout(Duration.ofSeconds(s)));
-            file.cron().timezone().ifPresent(builder::cronZone);
-            for (ChannelConfig c : file.channels()) {
-                builder.channel(channelFactory.apply(c));
-            }
-            file.outbox().expirySeconds().ifPresent(s -> builder.outboxExpiry(Duration.ofSeconds(s)));
-            file.outbox().concurrency().ifPresent(builder::outboxConcurrency);
-            security(builder, file);
-            storedToken = auth.tokenFile().map(Tokens::loadOrCreate);
-            apiToken = auth.token().or(() -> storedToken);
-            switch (auth.mode()) {
-                case "none" -> builder.noAuth();
-                case "password" -> builder.password(auth.password().orElseThrow());
-                default -> builder.token(apiToken.orElseThrow()).credentials(file.auth().credentials());
-            }
+            // A fresh start makes fresh channels: those of an earlier run have stopped.
+            channels = Map.of();
+            configured = configure(setup);
         } catch (IllegalArgumentException e) {
             err.println("error: " + e.getMessage());
             return USAGE;
@@ -194,6 +176,10 @@ final class GatewayCommand implements Callable<Integer> {
             err.println("error: " + e.getMessage());
             return FAILED;
         }
+        GatewayBuilder builder = configured.builder();
+        Optional<String> storedToken = configured.storedToken();
+        Optional<String> apiToken = configured.apiToken();
+        Optional<OpenAiCompatibleAgent> modelAgent = configured.modelAgent();
 
         if (lock == null) {
             try {
@@ -208,6 +194,131 @@ final class GatewayCommand implements Callable<Integer> {
         }
         builder.restartHandler(this::requestRestart);
         return serve(setup, lock, builder, transport, options, storedToken, apiToken, modelAgent, out, err);
+    }
+
+    /**
+     * A builder with everything the config and the flags set, but the stores and the transport.
+     *
+     * @param builder the builder
+     * @param storedToken the token from {@code <state dir>/token}, when it is kept there
+     * @param apiToken the operator token, when token auth is used
+     * @param modelAgent the model agent, unless the echo agent answers
+     */
+    record Configured(GatewayBuilder builder, Optional<String> storedToken, Optional<String> apiToken,
+            Optional<OpenAiCompatibleAgent> modelAgent) {}
+
+    /**
+     * Maps the config file and the flags onto a new builder. A channel whose config entry is the
+     * same as in the previous mapping is the same instance, so that a reload keeps it running.
+     *
+     * @throws IllegalArgumentException naming the key or flag at fault
+     * @throws UncheckedIOException when the token file cannot be read or written
+     */
+    private Configured configure(GatewaySetup setup) {
+        ConfigFile file = setup.file();
+        GatewaySetup.Auth auth = setup.auth();
+        GatewayBuilder builder = Gateway.builder();
+        Optional<OpenAiCompatibleAgent> modelAgent = modelAgent(file);
+        modelAgent.ifPresent(builder::agent);
+        // The gateway hands the agent at most historyLimit messages; let a wider window see them.
+        file.agentDefaults().historyWindow().ifPresent(w -> builder.historyLimit(Math.max(w, builder.historyLimit())));
+        file.limits().maxBodyBytes().ifPresent(builder::maxBodyBytes);
+        file.limits().runTimeoutSeconds().ifPresent(s -> builder.runTimeout(Duration.ofSeconds(s)));
+        file.limits().maxConcurrentRuns().ifPresent(builder::maxConcurrentRuns);
+        file.limits().runQueueTimeoutSeconds().ifPresent(s -> builder.runQueueTimeout(Duration.ofSeconds(s)));
+        file.limits().runGraceSeconds().ifPresent(s -> builder.runGrace(Duration.ofSeconds(s)));
+        file.limits().maxEventStreams().ifPresent(builder::maxEventStreams);
+        file.cron().poolSize().ifPresent(builder::cronPoolSize);
+        file.cron().timeoutSeconds().ifPresent(s -> builder.cronTimeout(Duration.ofSeconds(s)));
+        file.cron().timezone().ifPresent(builder::cronZone);
+        Map<ChannelConfig, Channel> made = new LinkedHashMap<>();
+        for (ChannelConfig c : file.channels()) {
+            Channel channel = channels.containsKey(c) ? channels.get(c) : channelFactory.apply(c);
+            made.put(c, channel);
+            builder.channel(channel);
+        }
+        channels = made;
+        file.outbox().expirySeconds().ifPresent(s -> builder.outboxExpiry(Duration.ofSeconds(s)));
+        file.outbox().concurrency().ifPresent(builder::outboxConcurrency);
+        security(builder, file);
+        Optional<String> storedToken = auth.tokenFile().map(Tokens::loadOrCreate);
+        Optional<String> apiToken = auth.token().or(() -> storedToken);
+        switch (auth.mode()) {
+            case "none" -> builder.noAuth();
+            case "password" -> builder.password(auth.password().orElseThrow());
+            default -> builder.token(apiToken.orElseThrow()).credentials(file.auth().credentials());
+        }
+        return new Configured(builder, storedToken, apiToken, modelAgent);
+    }
+
+    /**
+     * Reads the config again and applies it to the running gateway: what can change live changes,
+     * what cannot is named (compared with what the gateway started with). A config with a problem
+     * is refused and the running one stays.
+     *
+     * @param why what asked for it, for the log: {@code SIGHUP} or {@code config file changed}
+     * @return what waits for a restart
+     * @throws IllegalArgumentException naming every problem of a refused config
+     */
+    synchronized List<String> reload(String why) {
+        Gateway gateway = this.gateway;
+        GatewaySetup before = this.startedWith;
+        if (gateway == null || before == null) {
+            throw new IllegalStateException("the gateway is not running");
+        }
+        GatewaySetup next = GatewaySetup.resolve(shared, env);
+        Map<ChannelConfig, Channel> previous = channels;
+        List<String> waiting = new ArrayList<>();
+        try {
+            waiting.addAll(gateway.reconfigure(configure(next).builder()));
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            channels = previous;
+            throw e instanceof UncheckedIOException io ? new IllegalArgumentException(io.getMessage(), io)
+                    : (IllegalArgumentException) e;
+        }
+        if (!next.host().equals(before.host())) {
+            waiting.add("gateway.host");
+        }
+        // With any free port asked for, the port bound is the one restarts keep.
+        if (next.port() != before.port() && next.port() != running.port()) {
+            waiting.add("gateway.port");
+        }
+        if (!next.file().server().equals(before.file().server())) {
+            waiting.add("gateway.server");
+        }
+        if (!next.file().sessionsFsync().equals(before.file().sessionsFsync())
+                || !next.file().sessionsFsyncIntervalMs().equals(before.file().sessionsFsyncIntervalMs())) {
+            waiting.add("gateway.sessions");
+        }
+        if (!next.file().outbox().fsync().equals(before.file().outbox().fsync())
+                || !next.file().outbox().fsyncIntervalMs().equals(before.file().outbox().fsyncIntervalMs())) {
+            waiting.add("gateway.outbox.fsync");
+        }
+        LOG.log(System.Logger.Level.INFO, "config reloaded (" + why + ")" + (waiting.isEmpty() ? ""
+                : "; restart required for: " + String.join(", ", waiting)));
+        return waiting;
+    }
+
+    /** Reloads on a change of the config file or SIGHUP; null when its directory cannot be watched. */
+    private ConfigWatcher watch(Path configFile, PrintWriter err) {
+        if (!Files.isDirectory(configFile.toAbsolutePath().normalize().getParent())) {
+            return null;
+        }
+        try {
+            return ConfigWatcher.start(configFile, why -> {
+                try {
+                    reload(why);
+                } catch (IllegalArgumentException e) {
+                    LOG.log(System.Logger.Level.ERROR, "config reload (" + why + ") refused, the running config "
+                            + "stays: " + e.getMessage());
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.ERROR, "config reload (" + why + ") failed", e);
+                }
+            });
+        } catch (IOException e) {
+            err.println("warning: the config file will not be watched for changes: " + e.getMessage());
+            return null;
+        }
     }
 
     /**
@@ -318,6 +429,9 @@ final class GatewayCommand implements Callable<Integer> {
             return FAILED;
         }
         running = run;
+        this.gateway = gateway;
+        this.startedWith = setup;
+        ConfigWatcher watcher = watch(setup.configFile(), err);
         lock.port(run.port());
         // A restart serves on the port this start was given when any free port was asked for.
         if (setup.port() == 0) {
@@ -355,6 +469,9 @@ final class GatewayCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
         }
         Runtime.getRuntime().removeShutdownHook(hook);
+        if (watcher != null) {
+            watcher.close();
+        }
         stop(run, jobs, store, outbox, options.drainTimeout(), out, err);
         return restart ? RESTART : 0;
     }

@@ -29,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -183,17 +184,22 @@ class GatewayCommandIT {
     @Test
     void restartReadsTheConfigAgainAndServesOnTheSamePort() throws Exception {
         Path config = state.resolve("config.json");
-        Files.writeString(config, "{\"gateway\": {\"auth\": {\"token\": \"first-token-0123456789\"}}}");
+        String token = "restart-token-0123456789";
+        Files.writeString(config, "{\"gateway\": {\"auth\": {\"token\": \"" + token + "\"}}}");
         GatewayCommand cmd = startWith(Map.of(), "gateway", "--port", "0", "--state-dir", state.toString());
         RunningGateway first = cmd.running;
-        Files.writeString(config, "{\"gateway\": {\"auth\": {\"token\": \"second-token-0123456789\"}}}");
+        // A body limit is not live: it waits for the restart.
+        Files.writeString(config, "{\"gateway\": {\"auth\": {\"token\": \"" + token + "\"}, "
+                + "\"limits\": {\"maxBodyBytes\": 64}}}");
+        assertEquals(List.of("maxBodyBytes"), cmd.reload("test"));
+        assertEquals(200, agentStatus(first, token, 100), "still the old limit");
 
         StringWriter restartOut = new StringWriter();
         CommandLine restart = Portico.commandLine();
         restart.setOut(new PrintWriter(restartOut, true));
         restart.setErr(new PrintWriter(restartOut, true));
-        assertEquals(0, restart.execute("gateway", "restart", "--state-dir", state.toString(), "--token",
-                "first-token-0123456789"), restartOut.toString());
+        assertEquals(0, restart.execute("gateway", "restart", "--state-dir", state.toString(), "--token", token),
+                restartOut.toString());
         assertTrue(restartOut.toString().contains("restarting pid " + ProcessHandle.current().pid()),
                 restartOut.toString());
 
@@ -203,13 +209,59 @@ class GatewayCommandIT {
         }
         assertTrue(cmd.running != first, "restarted: " + out + err);
         assertEquals(first.port(), cmd.running.port(), "the same port");
-        ask(cmd, "second-token-0123456789");
-        HttpResponse<String> old = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + cmd.running.port() + "/api/status"))
-                .header("Authorization", "Bearer first-token-0123456789").build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(401, old.statusCode(), "the old token no longer works");
+        assertEquals(413, agentStatus(cmd.running, token, 100), "the new limit after the restart");
         assertTrue(out.toString().contains("Restarting…"), out.toString());
         stop(cmd);
+    }
+
+    /** The status of an agent turn whose body is about {@code size} bytes. */
+    private static int agentStatus(RunningGateway running, String token, int size) throws Exception {
+        String body = "{\"message\":\"" + "x".repeat(Math.max(1, size - 14)) + "\"}";
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + running.port() + "/api/agent"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString())
+                .statusCode();
+    }
+
+    @Test
+    void aChangedConfigFileIsAppliedLiveAndABrokenOneIsRefusedWithTheOldOneKept() throws Exception {
+        Path config = state.resolve("config.json");
+        Files.writeString(config, "{\"gateway\": {\"auth\": {\"token\": \"first-token-0123456789\"}}}");
+        GatewayCommand cmd = startWith(Map.of(), "gateway", "--port", "0", "--state-dir", state.toString());
+        RunningGateway running = cmd.running;
+
+        Files.writeString(config, "{\"gateway\": {\"auth\": {\"token\": ");
+        Files.writeString(config, "{\"gateway\": {\"auth\": {\"token\": \"second-token-0123456789\"}, "
+                + "\"server\": \"undertow\"}}");
+        assertTrue(statusBecomes(running, "second-token-0123456789", 200), "the new token works");
+        assertEquals(401, status(running, "first-token-0123456789"), "the rotated token stops working");
+        assertEquals(List.of("gateway.server"), cmd.reload("test"), "the server adapter waits for a restart");
+
+        Files.writeString(config, "{\"gateway\": {\"port\": 70000, \"auth\": {\"token\": \"third-token-0123456789\"}}}");
+        IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> cmd.reload("test"));
+        assertTrue(refused.getMessage().contains("gateway.port: 70000"), refused.getMessage());
+        assertEquals(200, status(running, "second-token-0123456789"), "the running config stays");
+        assertTrue(cmd.running == running, "no restart");
+        stop(cmd);
+    }
+
+    private static int status(RunningGateway running, String token) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + running.port() + "/api/status"))
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+
+    /** Whether the status with this token becomes the one expected within 10 s (the file watch is asynchronous). */
+    private static boolean statusBecomes(RunningGateway running, String token, int expected) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < end) {
+            if (status(running, token) == expected) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Test
