@@ -44,7 +44,8 @@ import picocli.CommandLine.Option;
 
 /** {@code portico gateway}: runs the gateway in the foreground until Ctrl-C. */
 @Command(name = "gateway", mixinStandardHelpOptions = true, versionProvider = Portico.Version.class,
-        description = "Run the gateway in the foreground; Ctrl-C stops it gracefully.")
+        description = "Run the gateway in the foreground; Ctrl-C stops it gracefully.",
+        subcommands = {ServiceCommand.class})
 final class GatewayCommand implements Callable<Integer> {
     /** Exit code for a bad command line or config, or a critical finding of the security audit. */
     static final int USAGE = 2;
