@@ -49,7 +49,8 @@ import picocli.CommandLine.Option;
 /** {@code portico gateway}: runs the gateway in the foreground until Ctrl-C. */
 @Command(name = "gateway", mixinStandardHelpOptions = true, versionProvider = Portico.Version.class,
         description = "Run the gateway in the foreground; Ctrl-C stops it gracefully.",
-        subcommands = {ProcessCommands.Status.class, ProcessCommands.Stop.class, ProcessCommands.Restart.class})
+        subcommands = {ProcessCommands.Status.class, ProcessCommands.Stop.class, ProcessCommands.Restart.class,
+                ServiceCommand.class})
 final class GatewayCommand implements Callable<Integer> {
     private static final System.Logger LOG = System.getLogger(GatewayCommand.class.getName());
     /** Exit code for a bad command line or config, or a critical finding of the security audit. */
@@ -61,8 +62,6 @@ final class GatewayCommand implements Callable<Integer> {
      * ({@code EX_TEMPFAIL}).
      */
     static final int RESTART = 75;
-    /** Set by the service definitions: the gateway runs under a service manager. */
-    static final String SERVICE_MARKER = "PORTICO_SERVICE_MARKER";
 
     @CommandLine.Mixin
     GatewaySetup.Options shared = new GatewaySetup.Options();
@@ -135,7 +134,7 @@ final class GatewayCommand implements Callable<Integer> {
                 if (code != RESTART) {
                     return code;
                 }
-                if (env.apply(SERVICE_MARKER) != null) {
+                if (env.apply(ServiceDefinition.MARKER_VARIABLE) != null) {
                     return RESTART;
                 }
                 spec.commandLine().getOut().println("Restarting…");
