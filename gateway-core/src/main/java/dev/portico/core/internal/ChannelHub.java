@@ -73,9 +73,10 @@ final class ChannelHub {
      * @param stateDirectory where channels keep their small state; in memory when empty
      * @param store keeps the outbox's messages
      * @param settings the outbox's settings
+     * @param metrics counts the outbox's tries
      */
     ChannelHub(List<Channel> channels, Conversations conversations, EventBus bus, Clock clock,
-            Optional<Path> stateDirectory, OutboxStore store, Outbox.Settings settings) {
+            Optional<Path> stateDirectory, OutboxStore store, Outbox.Settings settings, Metrics metrics) {
         for (Channel c : channels) {
             if (this.channels.put(key(c.name(), c.accountId()), new Entry(c, clock.instant())) != null) {
                 throw new IllegalArgumentException("channel " + c.name() + " (account " + c.accountId() + "): configured twice");
@@ -86,7 +87,7 @@ final class ChannelHub {
         this.clock = clock;
         this.stateDirectory = stateDirectory;
         this.dedupe = new EventDedupe(clock, EventDedupe.WINDOW, EventDedupe.MAX_IDS);
-        this.outbox = new Outbox(store, this::find, bus, clock, settings);
+        this.outbox = new Outbox(store, this::find, bus, clock, settings, metrics);
     }
 
     private static String key(String name, String account) {

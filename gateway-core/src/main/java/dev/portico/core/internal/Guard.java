@@ -37,6 +37,7 @@ final class Guard {
     private final Optional<FailedAuthLimiter> failures;
     private final Optional<RateLimiter> rates;
     private final Map<RateClass, Integer> perMinute;
+    private final Metrics metrics;
 
     /**
      * @param authenticator checks credentials
@@ -48,16 +49,18 @@ final class Guard {
      * @param failures the failed authentication lockout, when on
      * @param rateLimits requests per minute by class name; 0 means none
      * @param clock the clock of the rate limits
+     * @param metrics counts the lockouts
      */
     Guard(Authenticator authenticator, boolean allowQueryToken, boolean keyByAddress, OriginPolicy origins,
             TrustedProxies proxies, Optional<FailedAuthLimiter> failures, Map<String, Integer> rateLimits,
-            Clock clock) {
+            Clock clock, Metrics metrics) {
         this.authenticator = authenticator;
         this.allowQueryToken = allowQueryToken;
         this.keyByAddress = keyByAddress;
         this.origins = origins;
         this.proxies = proxies;
         this.failures = failures;
+        this.metrics = metrics;
         Map<RateClass, Integer> limits = new EnumMap<>(RateClass.class);
         RateLimiter.Builder rateLimiterBuilder = RateLimiter.builder().clock(clock);
         for (RateClass c : RateClass.values()) {
@@ -162,9 +165,11 @@ final class Guard {
      * @param counted the address {@link #checkLockout} returned
      */
     void recordFailure(Optional<String> counted) {
-        counted.ifPresent(address -> failures.get().recordFailure(address).ifPresent(lockout ->
-                LOG.log(System.Logger.Level.WARNING, "client " + address + " locked out for "
-                        + seconds(lockout) + " s after repeated invalid credentials")));
+        counted.ifPresent(address -> failures.get().recordFailure(address).ifPresent(lockout -> {
+            metrics.lockout();
+            LOG.log(System.Logger.Level.WARNING, "client " + address + " locked out for "
+                    + seconds(lockout) + " s after repeated invalid credentials");
+        }));
     }
 
     /**
