@@ -74,16 +74,17 @@ final class ChannelHub {
      * @param stateDirectory where channels keep their small state; in memory when empty
      * @param store keeps the outbox's messages
      * @param settings the outbox's settings
+     * @param metrics counts the outbox's tries
      */
     ChannelHub(List<Channel> channels, Conversations conversations, EventBus bus, Clock clock,
-            Optional<Path> stateDirectory, OutboxStore store, Outbox.Settings settings) {
+            Optional<Path> stateDirectory, OutboxStore store, Outbox.Settings settings, Metrics metrics) {
         this.channels = entries(channels, Map.of(), clock);
         this.conversations = conversations;
         this.bus = bus;
         this.clock = clock;
         this.stateDirectory = stateDirectory;
         this.dedupe = new EventDedupe(clock, EventDedupe.WINDOW, EventDedupe.MAX_IDS);
-        this.outbox = new Outbox(store, this::find, bus, clock, settings);
+        this.outbox = new Outbox(store, this::find, bus, clock, settings, metrics);
     }
 
     /** Entries for the channels, reusing the entry of a channel instance already there. */

@@ -45,6 +45,7 @@ public final class Conversations {
     /** Every run by id: in flight, or finished and kept for {@code grace} so it can still be collected. */
     private final RunRegistry runs = new RunRegistry(MAX_FINISHED);
     private final ScheduledExecutorService timer;
+    private final Metrics metrics;
 
     /** The per-session lock and the number of turns holding or waiting for it. */
     private static final class Lane {
@@ -64,9 +65,10 @@ public final class Conversations {
      * @param historyLimit how many earlier messages the agent receives
      * @param queueTimeout how long a run waits for a place under the cap before it fails busy
      * @param grace how long a finished run stays collectable by id
+     * @param metrics counts the runs and their durations
      */
-    public Conversations(Agent agent, SessionStore store, Clock clock, EventBus bus, int maxConcurrentRuns,
-            Duration runTimeout, int historyLimit, Duration queueTimeout, Duration grace) {
+    Conversations(Agent agent, SessionStore store, Clock clock, EventBus bus, int maxConcurrentRuns,
+            Duration runTimeout, int historyLimit, Duration queueTimeout, Duration grace, Metrics metrics) {
         this.agent = agent;
         this.store = store;
         this.clock = clock;
@@ -77,6 +79,7 @@ public final class Conversations {
         this.historyLimit = historyLimit;
         this.queueTimeout = queueTimeout;
         this.grace = grace;
+        this.metrics = metrics;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "portico-run-timer");
             thread.setDaemon(true);
@@ -141,6 +144,7 @@ public final class Conversations {
     private Run newRun(SessionKey session) {
         Run run = new Run(Ids.uuid(), session);
         runs.add(run);
+        metrics.runStarted();
         return run;
     }
 
@@ -192,9 +196,11 @@ public final class Conversations {
     }
 
     private void execute(Run run, String message, Optional<String> model, Duration timeout) {
+        long start = System.nanoTime();
         boolean wasInterrupted = Thread.currentThread().isInterrupted();
         run.worker(Thread.currentThread());
         AgentEvent outcome;
+        boolean busy = false;
         Lane lane = null;
         boolean permitted = false;
         try {
@@ -220,6 +226,7 @@ public final class Conversations {
         } catch (InterruptedException e) {
             outcome = new AgentEvent.Failed(run.cancelReason());
         } catch (BusyException e) {
+            busy = true;
             outcome = new AgentEvent.Failed("the gateway is busy: " + permitsInUse() + " runs in flight (the cap); try again later");
         } catch (Exception | LinkageError e) {
             if (run.cancelled()) {
@@ -253,6 +260,11 @@ public final class Conversations {
         }
         run.finish(outcome, clock.instant());
         runs.finished(run);
+        metrics.runFinished(outcome instanceof AgentEvent.Completed ? Metrics.RunOutcome.COMPLETED
+                : busy ? Metrics.RunOutcome.BUSY
+                : run.timedOut() ? Metrics.RunOutcome.TIMED_OUT
+                : run.cancelled() ? Metrics.RunOutcome.CANCELLED
+                : Metrics.RunOutcome.FAILED, start);
         if (outcome instanceof AgentEvent.Failed f) {
             bus.publish("agent.run.failed", () -> Map.of("run_id", run.id(), "session", run.session().value(), "error", f.message()));
         } else {
@@ -265,7 +277,7 @@ public final class Conversations {
         long now = System.nanoTime();
         for (Run run : runs.inFlight()) {
             if (run.overdue(now)) {
-                run.cancel("run timed out after " + describe(run.timeout()));
+                run.timeOut("run timed out after " + describe(run.timeout()));
             }
         }
         runs.expire(clock.instant().minus(grace));

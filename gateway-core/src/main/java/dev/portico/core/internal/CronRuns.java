@@ -34,15 +34,17 @@ final class CronRuns implements JobExecutor, CronListener {
     private final Clock clock;
     private final Duration defaultTimeout;
     private final ChannelHub channels;
+    private final Metrics metrics;
 
     CronRuns(Conversations conversations, SessionStore sessions, EventBus bus, Clock clock, Duration defaultTimeout,
-            ChannelHub channels) {
+            ChannelHub channels, Metrics metrics) {
         this.conversations = conversations;
         this.sessions = sessions;
         this.bus = bus;
         this.clock = clock;
         this.defaultTimeout = defaultTimeout;
         this.channels = channels;
+        this.metrics = metrics;
     }
 
     @Override
@@ -137,6 +139,7 @@ final class CronRuns implements JobExecutor, CronListener {
 
     @Override
     public void runFinished(JobRun run) {
+        metrics.cronRun(run.status());
         bus.publish("cron.run.finished", () -> {
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("job_id", run.jobId());

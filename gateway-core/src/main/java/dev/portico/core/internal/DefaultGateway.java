@@ -14,6 +14,7 @@ import dev.portico.api.transport.RunningTransport;
 import dev.portico.api.transport.Transport;
 import dev.portico.api.transport.TransportOptions;
 import dev.portico.api.transport.WebSocketDecision;
+import dev.portico.api.transport.WebSocketListener;
 import dev.portico.api.auth.Role;
 import dev.portico.auth.Credential;
 import dev.portico.auth.OriginPolicy;
@@ -45,6 +46,7 @@ public final class DefaultGateway implements Gateway {
 
     /** Who every request is when authentication is off. */
     private static final Principal ANONYMOUS = Principal.of("anonymous", Role.OPERATOR);
+    private static final int SWITCHING_PROTOCOLS = 101;
 
     private final Guard guard;
     private final boolean authDisabled;
@@ -59,6 +61,7 @@ public final class DefaultGateway implements Gateway {
     private final ChannelHub channels;
     private final AtomicBoolean started = new AtomicBoolean();
     private final Router router;
+    private final Metrics metrics = new Metrics();
     private final GatewayHandler handler = new Dispatcher();
     private volatile boolean draining;
     private final EventBus bus;
@@ -85,7 +88,7 @@ public final class DefaultGateway implements Gateway {
         this.clock = b.clock();
         this.guard = new Guard(authenticator, b.allowQueryToken(), authDisabled, OriginPolicy.of(b.corsOrigins()),
                 TrustedProxies.parse(b.trustedProxies()), authDisabled ? Optional.empty() : b.failedAuthLimiter(clock),
-                b.failedAuthSettings(), b.rateLimits(), clock);
+                b.failedAuthSettings(), b.rateLimits(), clock, metrics);
         this.initial = b;
         this.startedAt = clock.instant();
         this.version = b.version();
@@ -93,7 +96,7 @@ public final class DefaultGateway implements Gateway {
         this.bus = new EventBus(clock, b.eventListeners());
         SessionStore store = b.sessionStore().orElseGet(InMemorySessionStore::new);
         this.conversations = new Conversations(b.agent(), store, clock, bus, b.maxConcurrentRuns(), b.runTimeout(),
-                b.historyLimit(), b.runQueueTimeout(), b.runGrace());
+                b.historyLimit(), b.runQueueTimeout(), b.runGrace(), metrics);
         List<Route> routes = new java.util.ArrayList<>(new ApiRoutes(this, conversations, store, b.runTimeout(),
                 b.restartHandler()).routes());
         routes.addAll(new SessionRoutes(store, bus).routes());
@@ -102,13 +105,17 @@ public final class DefaultGateway implements Gateway {
         routes.addAll(models.routes());
         this.channels = new ChannelHub(b.channels(), conversations, bus, clock, b.channelStateDirectory(),
                 b.outboxStore().orElseGet(InMemoryOutboxStore::new), new Outbox.Settings(b.outboxExpiry(),
-                        b.outboxConcurrency(), Outbox.BACKOFF_BASE, Outbox.BACKOFF_MAX));
+                        b.outboxConcurrency(), Outbox.BACKOFF_BASE, Outbox.BACKOFF_MAX), metrics);
+        metrics.outboxPending(channels.outbox(), Outbox::pendingCount);
+        b.channels().forEach(c -> metrics.outboxChannel(c.name()));
         routes.addAll(new ChannelRoutes(this, channels, conversations, b.runTimeout().plus(Duration.ofSeconds(5))).routes());
-        CronRuns cronRuns = new CronRuns(conversations, store, bus, clock, b.cronTimeout(), channels);
+        CronRuns cronRuns = new CronRuns(conversations, store, bus, clock, b.cronTimeout(), channels, metrics);
         this.scheduler = CronScheduler.builder().store(b.jobStore().orElseGet(InMemoryJobStore::new)).executor(cronRuns)
                 .listener(cronRuns).clock(clock).poolSize(b.cronPoolSize()).defaultTimeout(b.cronTimeout()).build();
         routes.addAll(new CronRoutes(scheduler, clock, b.cronZone()).routes());
+        routes.add(metrics.route());
         this.router = new Router(routes);
+        metrics.routes(router.routes());
     }
 
     /**
@@ -296,66 +303,84 @@ public final class DefaultGateway implements Gateway {
     private final class Dispatcher implements GatewayHandler {
         @Override
         public HttpResponse handle(HttpRequest request) {
+            long start = System.nanoTime();
+            Route route = null;
+            HttpResponse response;
             Headers cors = Headers.empty();
             try {
                 cors = guard.origin(request);
                 Optional<HttpResponse> preflight = guard.preflight(request);
                 if (preflight.isPresent()) {
-                    return preflight.get();
+                    response = preflight.get();
+                } else {
+                    Router.Found found = route(request.method(), request);
+                    route = found.route();
+                    response = serve(found, request, cors);
                 }
-                Router.Found found = route(request.method(), request);
-                Route route = found.route();
-                Optional<Principal> principal;
-                try {
-                    principal = guard.authorize(route, request);
-                } catch (GatewayException e) {
-                    // A route open to any credential checks credentials: its refusal says so ("valid": false).
-                    if (route.scope().isEmpty() && e.code() == ErrorCode.UNAUTHORIZED) {
-                        return withHeaders(Responses.error(e, new Wire.InvalidCredential(false, false,
-                                new Wire.ErrorBody(e.code().name(), e.getMessage()))), cors, Headers.empty());
-                    }
-                    throw e;
-                }
-                if (route.http() == null) {
-                    throw new GatewayException(ErrorCode.INVALID_REQUEST,
-                            request.path() + ": expected a WebSocket upgrade (Upgrade: websocket)");
-                }
-                Headers limits = route.open() ? Headers.empty() : guard.admit(route.rate(), request, principal);
-                HttpResponse response = route.http().handle(
-                        new RequestContext(request, found.params(), principal, maxBodyBytes));
-                return withHeaders(response, cors, limits);
             } catch (GatewayException e) {
-                return withHeaders(Responses.error(e), cors, Headers.empty());
+                response = withHeaders(Responses.error(e), cors, Headers.empty());
             } catch (UncheckedIOException e) {
                 LOG.log(System.Logger.Level.DEBUG, "request body of " + request.path() + " could not be read", e);
-                return Responses.error(new GatewayException(ErrorCode.INVALID_REQUEST, "body: could not be read")
+                response = Responses.error(new GatewayException(ErrorCode.INVALID_REQUEST, "body: could not be read")
                         .header("Connection", "close"));
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.ERROR, request.method() + " " + request.path() + " failed", e);
-                return Responses.error(ErrorCode.INTERNAL_ERROR, "internal error");
+                response = Responses.error(ErrorCode.INTERNAL_ERROR, "internal error");
             }
+            return metrics.request(route, request.method(), response, start);
+        }
+
+        /** Authentication, then the rate limit, then the route's handler. */
+        private HttpResponse serve(Router.Found found, HttpRequest request, Headers cors) {
+            Route route = found.route();
+            Optional<Principal> principal;
+            try {
+                principal = guard.authorize(route, request);
+            } catch (GatewayException e) {
+                // A route open to any credential checks credentials: its refusal says so ("valid": false).
+                if (route.scope().isEmpty() && e.code() == ErrorCode.UNAUTHORIZED) {
+                    return withHeaders(Responses.error(e, new Wire.InvalidCredential(false, false,
+                            new Wire.ErrorBody(e.code().name(), e.getMessage()))), cors, Headers.empty());
+                }
+                throw e;
+            }
+            if (route.http() == null) {
+                throw new GatewayException(ErrorCode.INVALID_REQUEST,
+                        request.path() + ": expected a WebSocket upgrade (Upgrade: websocket)");
+            }
+            Headers limits = route.open() ? Headers.empty() : guard.admit(route.rate(), request, principal);
+            HttpResponse response = route.http().handle(
+                    new RequestContext(request, found.params(), principal, maxBodyBytes));
+            return withHeaders(response, cors, limits);
         }
 
         @Override
         public WebSocketDecision upgrade(HttpRequest request) {
+            long start = System.nanoTime();
+            Route route = null;
+            HttpResponse refusal;
             try {
                 guard.origin(request);
                 Router.Found found = route(Route.WS, request);
-                Route route = found.route();
+                route = found.route();
                 if (route.ws() == null) {
                     throw new GatewayException(ErrorCode.INVALID_REQUEST,
                             request.path() + ": no WebSocket here (expected: a plain HTTP request)");
                 }
                 Optional<Principal> principal = guard.authorize(route, request);
                 guard.admit(route.rate(), request, principal);
-                return WebSocketDecision.accept(route.ws().open(
-                        new RequestContext(request, found.params(), principal, maxBodyBytes)));
+                WebSocketListener listener = route.ws().open(
+                        new RequestContext(request, found.params(), principal, maxBodyBytes));
+                metrics.upgrade(route, SWITCHING_PROTOCOLS, start);
+                return WebSocketDecision.accept(metrics.counted(listener));
             } catch (GatewayException e) {
-                return WebSocketDecision.reject(Responses.error(e));
+                refusal = Responses.error(e);
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.ERROR, "WebSocket upgrade of " + request.path() + " failed", e);
-                return WebSocketDecision.reject(Responses.error(ErrorCode.INTERNAL_ERROR, "internal error"));
+                refusal = Responses.error(ErrorCode.INTERNAL_ERROR, "internal error");
             }
+            metrics.upgrade(route, refusal.status(), start);
+            return WebSocketDecision.reject(refusal);
         }
 
         private Router.Found route(String method, HttpRequest request) {

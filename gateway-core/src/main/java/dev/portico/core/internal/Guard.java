@@ -32,6 +32,7 @@ final class Guard {
 
     private final boolean keyByAddress;
     private final Clock clock;
+    private final Metrics metrics;
     private volatile Policy policy;
 
     /**
@@ -53,12 +54,14 @@ final class Guard {
      * @param failureSettings the lockout's settings, to keep its counts when they do not change
      * @param rateLimits requests per minute by class name; 0 means none
      * @param clock the clock of the rate limits
+     * @param metrics counts the lockouts
      */
     Guard(Authenticator authenticator, boolean allowQueryToken, boolean keyByAddress, OriginPolicy origins,
             TrustedProxies proxies, Optional<FailedAuthLimiter> failures, List<Object> failureSettings,
-            Map<String, Integer> rateLimits, Clock clock) {
+            Map<String, Integer> rateLimits, Clock clock, Metrics metrics) {
         this.keyByAddress = keyByAddress;
         this.clock = clock;
+        this.metrics = metrics;
         this.policy = policy(authenticator, allowQueryToken, origins, proxies, failures, failureSettings, rateLimits,
                 null);
     }
@@ -204,11 +207,14 @@ final class Guard {
         recordFailure(policy, counted);
     }
 
-    private static void recordFailure(Policy p, Optional<String> counted) {
+    private void recordFailure(Policy p, Optional<String> counted) {
         Optional<FailedAuthLimiter> failures = p.failures();
-        counted.filter(a -> failures.isPresent()).ifPresent(address -> failures.get().recordFailure(address).ifPresent(lockout ->
-                LOG.log(System.Logger.Level.WARNING, "client " + address + " locked out for "
-                        + seconds(lockout) + " s after repeated invalid credentials")));
+        counted.filter(a -> failures.isPresent()).ifPresent(address -> failures.get().recordFailure(address)
+                .ifPresent(lockout -> {
+                    metrics.lockout();
+                    LOG.log(System.Logger.Level.WARNING, "client " + address + " locked out for "
+                            + seconds(lockout) + " s after repeated invalid credentials");
+                }));
     }
 
     /**

@@ -71,8 +71,8 @@ final class Outbox {
 
     private record Wake(long at, LaneKey lane) {}
 
-    /** A try's result: the message as it now stands, and the event that reports it. */
-    private record Outcome(OutboxMessage message, Map<String, Object> event) {}
+    /** A try's result: the message as it now stands, how the try ended, and the event that reports it. */
+    private record Outcome(OutboxMessage message, Metrics.SendResult result, Map<String, Object> event) {}
 
     private static final class Lane {
         final ArrayDeque<String> ids = new ArrayDeque<>();
@@ -84,6 +84,7 @@ final class Outbox {
     private final EventBus bus;
     private final Clock clock;
     private final Settings settings;
+    private final Metrics metrics;
     private final Object[] keyLocks = new Object[KEY_STRIPES];
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -105,14 +106,16 @@ final class Outbox {
      * @param bus receives {@code message.outbound} and {@code message.delivery} events
      * @param clock reads now
      * @param settings expiry, concurrency and backoff
+     * @param metrics counts the tries and their outcomes
      */
     Outbox(OutboxStore store, BiFunction<String, String, Optional<Channel>> channels, EventBus bus, Clock clock,
-            Settings settings) {
+            Settings settings, Metrics metrics) {
         this.store = store;
         this.channels = channels;
         this.bus = bus;
         this.clock = clock;
         this.settings = settings;
+        this.metrics = metrics;
         for (int i = 0; i < KEY_STRIPES; i++) {
             keyLocks[i] = new Object();
         }
@@ -383,6 +386,7 @@ final class Outbox {
                     lock.unlock();
                 }
                 record(after);
+                metrics.outboxSend(after.channel(), outcome.result());
                 // Published once the outcome is what find() answers.
                 bus.publish("message.delivery", outcome::event);
             }
@@ -435,6 +439,9 @@ final class Outbox {
                     + ") is not configured", m.attempts());
         }
         Channel channel = found.get();
+        if (m.attempts() > 0) {
+            metrics.outboxRetry(m.channel());
+        }
         List<String> parts = TextSplitter.split(m.text(), channel.capabilities().maxMessageLength());
         OutboxMessage current = m;
         for (int part = m.partsSent(); part < parts.size(); part++) {
@@ -459,7 +466,8 @@ final class Outbox {
                         bus.publish("message.delivery", () -> event);
                     } else {
                         OutboxMessage done = current.finished(DeliveryStatus.DELIVERED, Optional.empty());
-                        return new Outcome(done, delivery(done, "delivered", partNo, parts.size(), attempt, null, null));
+                        return new Outcome(done, Metrics.SendResult.DELIVERED,
+                                delivery(done, "delivered", partNo, parts.size(), attempt, null, null));
                     }
                 }
                 case DeliveryResult.Retry r -> {
@@ -478,7 +486,7 @@ final class Outbox {
             }
         }
         // Nothing to send (a text of whitespace only).
-        return new Outcome(current.finished(DeliveryStatus.DELIVERED, Optional.empty()),
+        return new Outcome(current.finished(DeliveryStatus.DELIVERED, Optional.empty()), Metrics.SendResult.DELIVERED,
                 delivery(current, "delivered", 0, 0, 0, null, null));
     }
 
@@ -487,14 +495,21 @@ final class Outbox {
         Duration wait = after.orElseGet(() -> backoff(attempt));
         OutboxMessage next = m.progressed(part, attempt, clock.instant().plus(wait), Optional.of(reason),
                 m.platformMessageId());
-        return new Outcome(next, delivery(next, "retry", part + 1, parts, attempt, reason, wait));
+        return new Outcome(next, Metrics.SendResult.RETRY,
+                delivery(next, "retry", part + 1, parts, attempt, reason, wait));
     }
 
     private Outcome finish(OutboxMessage m, DeliveryStatus status, String reason, int attempt) {
         OutboxMessage done = m.finished(status, Optional.of(reason));
         LOG.log(System.Logger.Level.WARNING, "outbox: message " + m.id() + " to " + m.channel() + ":" + m.chatId() + " "
                 + status.wireName() + ": " + reason);
-        return new Outcome(done, delivery(done, status.wireName(), 0, 0, attempt, reason, null));
+        Metrics.SendResult result = switch (status) {
+            case EXPIRED -> Metrics.SendResult.EXPIRED;
+            case UNKNOWN -> Metrics.SendResult.UNKNOWN;
+            case DELIVERED -> Metrics.SendResult.DELIVERED;
+            case FAILED, PENDING -> Metrics.SendResult.FAILED;
+        };
+        return new Outcome(done, result, delivery(done, status.wireName(), 0, 0, attempt, reason, null));
     }
 
     /** The wait before try {@code attempt + 1} after a failure: base × 2^(attempt-1), capped, ±20%. */

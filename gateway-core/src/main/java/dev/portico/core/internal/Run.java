@@ -29,6 +29,7 @@ public final class Run {
     private AgentEvent pendingTerminal;
     private String carry = "";
     private volatile boolean cancelled;
+    private volatile boolean timedOut;
     private volatile String cancelReason = "run cancelled";
     private Thread worker;
     /** {@link System#nanoTime()} after which the run is overdue; 0 until it starts executing. */
@@ -100,6 +101,21 @@ public final class Run {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Stops the run because it went past its timeout, as {@link #cancel} does.
+     *
+     * @param reason the failure message the run ends with
+     */
+    void timeOut(String reason) {
+        timedOut = true;
+        cancel(reason);
+    }
+
+    /** Whether the run was stopped at its timeout. */
+    boolean timedOut() {
+        return timedOut;
     }
 
     void deadline(long nanoTime, Duration limit) {

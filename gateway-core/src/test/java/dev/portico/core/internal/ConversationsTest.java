@@ -29,7 +29,7 @@ class ConversationsTest {
 
     Conversations conversations(Agent agent, int cap, Duration timeout) {
         return new Conversations(agent, store, Clock.systemUTC(), new EventBus(Clock.systemUTC(), List.of()), cap, timeout, 50,
-                Duration.ofSeconds(30), Duration.ofMinutes(5));
+                Duration.ofSeconds(30), Duration.ofMinutes(5), new Metrics());
     }
 
     @Test

@@ -40,7 +40,7 @@ class OutboxTest {
         List<Channel> all = List.of(channels);
         outbox = new Outbox(store, (name, account) -> all.stream().filter(c -> c.name().equals(name)).findFirst(),
                 new EventBus(clock, List.of()), clock, new Outbox.Settings(Duration.ofHours(1), 4,
-                        Duration.ofSeconds(1), Duration.ofMinutes(5)));
+                        Duration.ofSeconds(1), Duration.ofMinutes(5)), new Metrics());
         for (Channel c : all) {
             c.start(null);
         }

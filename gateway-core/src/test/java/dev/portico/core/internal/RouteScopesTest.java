@@ -112,6 +112,7 @@ class RouteScopesTest {
         assertEquals(Scope.OPERATOR_READ, scopes.get("GET /api/sessions"));
         assertEquals(Scope.OPERATOR_WRITE, scopes.get("DELETE /api/sessions/:key"));
         assertEquals(Scope.OPERATOR_READ, scopes.get("WS /api/events/live"));
+        assertEquals(Scope.OPERATOR_READ, scopes.get("GET /metrics"));
     }
 
     private static void assertSecurityHeaders(String name, HttpResponse r) {
