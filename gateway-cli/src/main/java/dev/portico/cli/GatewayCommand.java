@@ -156,14 +156,11 @@ final class GatewayCommand implements Callable<Integer> {
             err.println("error: " + e.getMessage());
             return USAGE;
         }
-        ConfigFile file = setup.file();
-        GatewaySetup.Auth auth = setup.auth();
-
         Transport transport;
         TransportOptions options;
         Configured configured;
         try {
-            transport = transport(server != null ? server : file.server().orElse("helidon"));
+            transport = transport(server != null ? server : setup.file().server().orElse("helidon"));
             options = transportOptions(setup);
             // A fresh start makes fresh channels: those of an earlier run have stopped.
             channels = Map.of();
@@ -270,10 +267,12 @@ final class GatewayCommand implements Callable<Integer> {
         List<String> waiting = new ArrayList<>();
         try {
             waiting.addAll(gateway.reconfigure(configure(next).builder()));
-        } catch (IllegalArgumentException | UncheckedIOException e) {
+        } catch (UncheckedIOException e) {
             channels = previous;
-            throw e instanceof UncheckedIOException io ? new IllegalArgumentException(io.getMessage(), io)
-                    : (IllegalArgumentException) e;
+            throw new IllegalArgumentException(e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            channels = previous;
+            throw e;
         }
         if (!next.host().equals(before.host())) {
             waiting.add("gateway.host");

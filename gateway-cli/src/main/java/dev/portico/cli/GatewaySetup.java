@@ -94,9 +94,30 @@ record GatewaySetup(Path stateDir, Path configFile, ConfigFile file, String host
     private static final List<String> CLIENT_KEYS = List.of("gateway:", "gateway.host", "gateway.port", "gateway.auth:",
             "gateway.auth.mode", "gateway.auth.token", "gateway.auth.password");
 
+    /**
+     * The state directory.
+     *
+     * @param given {@code --state-dir}, or null
+     * @return it, else {@code ~/.portico}
+     */
+    static Path stateDir(Path given) {
+        return given != null ? given : Path.of(System.getProperty("user.home"), ".portico");
+    }
+
+    /**
+     * The config file, whether or not it exists.
+     *
+     * @param stateDir the state directory
+     * @param given {@code --config}, or null
+     * @return it, else {@code <state dir>/config.json}
+     */
+    static Path configFile(Path stateDir, Path given) {
+        return given != null ? given : stateDir.resolve("config.json");
+    }
+
     private static GatewaySetup resolve(Options options, Function<String, String> env, Predicate<String> matters) {
-        Path state = options.stateDir != null ? options.stateDir : Path.of(System.getProperty("user.home"), ".portico");
-        Path configFile = options.config != null ? options.config : state.resolve("config.json");
+        Path state = stateDir(options.stateDir);
+        Path configFile = configFile(state, options.config);
         ConfigFile file = ConfigFile.EMPTY;
         if (options.config != null || Files.exists(configFile)) {
             try {

@@ -38,12 +38,11 @@ final class ProcessCommands {
 
         /** The state directory and config file, as {@code portico gateway} resolves them. */
         Path stateDir() {
-            return connection.stateDir != null ? connection.stateDir
-                    : Path.of(System.getProperty("user.home"), ".portico");
+            return GatewaySetup.stateDir(connection.stateDir);
         }
 
         Path configFile() {
-            return connection.config != null ? connection.config : stateDir().resolve("config.json");
+            return GatewaySetup.configFile(stateDir(), connection.config);
         }
 
         /** The live gateway of the config, if any. */
