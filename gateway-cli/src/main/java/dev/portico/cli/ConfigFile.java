@@ -267,8 +267,20 @@ record ConfigFile(
     static final class Invalid extends Exception {
         private static final long serialVersionUID = 1L;
 
+        private final List<String> problems;
+
         Invalid(String message) {
+            this(message, List.of(message));
+        }
+
+        Invalid(String message, List<String> problems) {
             super(message);
+            this.problems = List.copyOf(problems);
+        }
+
+        /** @return each problem on its own ({@code gateway.port: 70000 (expected: 0..65535)}) */
+        List<String> problems() {
+            return problems;
         }
     }
 
@@ -307,6 +319,17 @@ record ConfigFile(
      * @throws Invalid naming the file and every problem that counts
      */
     static ConfigFile read(Path file, Function<String, String> env, Predicate<String> matters) throws Invalid {
+        return parse(json(file), file.toString(), env, matters);
+    }
+
+    /**
+     * Reads a config file as JSON, without checking its keys.
+     *
+     * @param file the JSON file
+     * @return its top-level object
+     * @throws Invalid naming the file and, for malformed JSON, the line and column
+     */
+    static JsonObject json(Path file) throws Invalid {
         JsonObject root;
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8); JsonReader reader = Json.createReader(r)) {
             JsonValue value = reader.readValue();
@@ -322,6 +345,21 @@ record ConfigFile(
         } catch (jakarta.json.JsonException e) {
             throw new Invalid(file + ": malformed JSON (" + e.getMessage() + ")");
         }
+        return root;
+    }
+
+    /**
+     * Checks a config document and maps it onto settings.
+     *
+     * @param root the document
+     * @param source what the document is, for the first line of a problem (the file's path)
+     * @param env looks up environment variables (null when unset)
+     * @param matters whether a problem counts, given its line ({@code gateway.port: …})
+     * @return the config
+     * @throws Invalid naming {@code source} and every problem that counts, one per line
+     */
+    static ConfigFile parse(JsonObject root, String source, Function<String, String> env, Predicate<String> matters)
+            throws Invalid {
         Fields f = new Fields();
         JsonObject gateway = f.object(root, "gateway", "gateway");
         JsonObject auth = f.object(gateway, "auth", "gateway.auth");
@@ -357,7 +395,7 @@ record ConfigFile(
                 providers, agentDefaults(f, root, providers));
         List<String> problems = f.errors.stream().filter(matters).toList();
         if (!problems.isEmpty()) {
-            throw new Invalid(file + ":\n  " + String.join("\n  ", problems));
+            throw new Invalid(source + ":\n  " + String.join("\n  ", problems), problems);
         }
         return config;
     }
