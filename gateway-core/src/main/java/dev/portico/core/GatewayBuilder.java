@@ -86,6 +86,8 @@ public final class GatewayBuilder {
     private int outboxConcurrency = 16;
     private Path channelStateDirectory;
     private Runnable restartHandler;
+    private ConfigService configService;
+    private final Set<String> channelKinds = new TreeSet<>();
 
     GatewayBuilder() {}
 
@@ -522,6 +524,35 @@ public final class GatewayBuilder {
     }
 
     /**
+     * Sets what the {@code /api/config} routes read and change. Without one they answer
+     * {@code 503}: the application that embeds the gateway owns its settings.
+     *
+     * @param service the configuration as a document
+     * @return this builder
+     */
+    public GatewayBuilder configService(ConfigService service) {
+        this.configService = Objects.requireNonNull(service, "service");
+        return this;
+    }
+
+    /**
+     * Names kinds of channel the application can run besides those configured, for
+     * {@code GET /api/version}'s {@code compiled_channels} ({@code telegram}, {@code slack}, …).
+     *
+     * @param kinds the kinds
+     * @return this builder
+     */
+    public GatewayBuilder channelKinds(String... kinds) {
+        for (String kind : kinds) {
+            if (kind == null || kind.isBlank()) {
+                throw new IllegalArgumentException("channelKinds: expected non-empty names");
+            }
+            channelKinds.add(kind);
+        }
+        return this;
+    }
+
+    /**
      * Validates the settings and builds the gateway.
      *
      * @return the gateway
@@ -731,6 +762,12 @@ public final class GatewayBuilder {
 
     /** @return what {@code POST /api/restart} does, when set */
     public Optional<Runnable> restartHandler() { return Optional.ofNullable(restartHandler); }
+
+    /** @return what the {@code /api/config} routes read and change, when set */
+    public Optional<ConfigService> configService() { return Optional.ofNullable(configService); }
+
+    /** @return the kinds of channel named with {@link #channelKinds(String...)}, sorted */
+    public Set<String> channelKinds() { return java.util.Collections.unmodifiableSet(new TreeSet<>(channelKinds)); }
 
     /** @return the event listeners */
     public List<GatewayEventListener> eventListeners() { return List.copyOf(listeners); }

@@ -84,7 +84,7 @@ public final class CronScheduler implements AutoCloseable {
     private final JobExecutor executor;
     private final Clock clock;
     private final CronListener listener;
-    private final Duration defaultTimeout;
+    private volatile Duration defaultTimeout;
     private final ExecutorService ownPool;
     private final Executor pool;
 
@@ -174,6 +174,39 @@ public final class CronScheduler implements AutoCloseable {
             this.ownPool = tpe;
             this.pool = tpe;
         }
+    }
+
+    /**
+     * Changes the pool size and the default run timeout while the scheduler runs: runs in progress
+     * keep the timeout they started with; a smaller pool lets runs in progress finish and starts
+     * fewer after them.
+     *
+     * @param poolSize runs that may run at once, 1 to 256 (ignored with a pool given to the builder)
+     * @param defaultTimeout the timeout of runs whose job sets none, &gt; 0
+     * @throws IllegalArgumentException naming a bad value
+     */
+    public void reconfigure(int poolSize, Duration defaultTimeout) {
+        Builder check = builder().poolSize(poolSize).defaultTimeout(defaultTimeout);
+        this.defaultTimeout = check.defaultTimeout;
+        if (ownPool instanceof ThreadPoolExecutor tpe && tpe.getMaximumPoolSize() != poolSize) {
+            // The core size may never exceed the maximum: grow the maximum first, shrink it last.
+            if (poolSize > tpe.getMaximumPoolSize()) {
+                tpe.setMaximumPoolSize(poolSize);
+                tpe.setCorePoolSize(poolSize);
+            } else {
+                tpe.setCorePoolSize(poolSize);
+                tpe.setMaximumPoolSize(poolSize);
+            }
+        }
+    }
+
+    /**
+     * The size of the scheduler's own pool: runs that may run at once.
+     *
+     * @return the pool size; 0 when runs go to an executor given to the builder
+     */
+    public int poolSize() {
+        return ownPool instanceof ThreadPoolExecutor tpe ? tpe.getMaximumPoolSize() : 0;
     }
 
     /**

@@ -56,7 +56,9 @@ final class ApiRoutes {
                 Route.http("POST", "/api/chat", Scope.CHAT, this::chat).limitedAs(RateClass.CHAT),
                 Route.http("GET", "/api/chat/history", Scope.OPERATOR_READ, this::history),
                 Route.ws("/api/chat/live", Scope.CHAT, ChatLive::new),
-                Route.http("POST", "/api/restart", Scope.OPERATOR_ADMIN, this::restart));
+                Route.http("POST", "/api/restart", Scope.OPERATOR_ADMIN, this::restart),
+                Route.http("GET", "/api/version", Scope.OPERATOR_READ,
+                        ctx -> Responses.ok(new Wire.Version(true, gateway.version(), gateway.channelKinds()))));
     }
 
     private static HttpResponse validateToken(RequestContext ctx) {

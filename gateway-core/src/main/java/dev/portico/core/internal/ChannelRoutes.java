@@ -155,8 +155,7 @@ final class ChannelRoutes {
     }
 
     private HttpResponse status(RequestContext ctx) {
-        return Responses.ok(new Wire.Status(true, gateway.draining() ? "draining" : "running", gateway.version(),
-                gateway.uptimeSeconds(), views(hub), hub.outbox().pendingCount()));
+        return Responses.ok(gateway.status());
     }
 
     /**

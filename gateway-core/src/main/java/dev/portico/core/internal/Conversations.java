@@ -283,7 +283,8 @@ public final class Conversations {
         runs.expire(clock.instant().minus(grace));
     }
 
-    private int permitsInUse() {
+    /** @return the runs in flight: those past the queue, holding one of the {@code maxConcurrentRuns} places */
+    int permitsInUse() {
         return Math.max(0, maxConcurrentRuns - permits.availablePermits());
     }
 

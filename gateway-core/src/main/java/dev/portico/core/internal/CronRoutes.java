@@ -50,7 +50,16 @@ final class CronRoutes {
 
     private final CronScheduler scheduler;
     private final Clock clock;
-    private final ZoneId zone;
+    private volatile ZoneId zone;
+
+    /**
+     * Changes the zone of expressions created without one, for jobs created from now on.
+     *
+     * @param zone the zone
+     */
+    void zone(ZoneId zone) {
+        this.zone = zone;
+    }
 
     CronRoutes(CronScheduler scheduler, Clock clock, ZoneId zone) {
         this.scheduler = scheduler;

@@ -32,7 +32,7 @@ final class CronRuns implements JobExecutor, CronListener {
     private final SessionStore sessions;
     private final EventBus bus;
     private final Clock clock;
-    private final Duration defaultTimeout;
+    private volatile Duration defaultTimeout;
     private final ChannelHub channels;
     private final Metrics metrics;
 
@@ -45,6 +45,15 @@ final class CronRuns implements JobExecutor, CronListener {
         this.defaultTimeout = defaultTimeout;
         this.channels = channels;
         this.metrics = metrics;
+    }
+
+    /**
+     * Changes the timeout of agent turns whose job sets none, for runs that start from now on.
+     *
+     * @param timeout the timeout
+     */
+    void defaultTimeout(Duration timeout) {
+        this.defaultTimeout = timeout;
     }
 
     @Override

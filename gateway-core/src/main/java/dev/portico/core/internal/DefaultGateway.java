@@ -5,11 +5,13 @@ import dev.portico.api.GatewayException;
 import dev.portico.api.auth.AuthResult;
 import dev.portico.api.auth.Authenticator;
 import dev.portico.api.auth.Principal;
+import dev.portico.api.session.SessionQuery;
 import dev.portico.api.session.SessionStore;
 import dev.portico.api.transport.GatewayHandler;
 import dev.portico.api.transport.Headers;
 import dev.portico.api.transport.HttpRequest;
 import dev.portico.api.transport.HttpResponse;
+import dev.portico.api.transport.ResponseBody;
 import dev.portico.api.transport.RunningTransport;
 import dev.portico.api.transport.Transport;
 import dev.portico.api.transport.TransportOptions;
@@ -59,15 +61,23 @@ public final class DefaultGateway implements Gateway {
     private final Conversations conversations;
     private final CronScheduler scheduler;
     private final ChannelHub channels;
+    private final CronRuns cronRuns;
+    private final CronRoutes cronRoutes;
     private final AtomicBoolean started = new AtomicBoolean();
     private final Router router;
     private final Metrics metrics = new Metrics();
+    private final OpenStreams streams = new OpenStreams();
     private final GatewayHandler handler = new Dispatcher();
     private volatile boolean draining;
     private final EventBus bus;
     private final ModelRoutes models;
     /** The settings the gateway started with: those that are not live stay these until a restart. */
     private final GatewayBuilder initial;
+    private final SessionStore store;
+    /** The kinds of channel the gateway can run, for {@code GET /api/version}. */
+    private final List<String> channelKinds;
+    /** The transport the gateway first started on; null until then. */
+    private volatile Running serving;
 
     /**
      * Builds the gateway from its builder.
@@ -94,7 +104,7 @@ public final class DefaultGateway implements Gateway {
         this.version = b.version();
         this.maxBodyBytes = b.maxBodyBytes();
         this.bus = new EventBus(clock, b.eventListeners());
-        SessionStore store = b.sessionStore().orElseGet(InMemorySessionStore::new);
+        this.store = b.sessionStore().orElseGet(InMemorySessionStore::new);
         this.conversations = new Conversations(b.agent(), store, clock, bus, b.maxConcurrentRuns(), b.runTimeout(),
                 b.historyLimit(), b.runQueueTimeout(), b.runGrace(), metrics);
         List<Route> routes = new java.util.ArrayList<>(new ApiRoutes(this, conversations, store, b.runTimeout(),
@@ -109,11 +119,16 @@ public final class DefaultGateway implements Gateway {
         metrics.outboxPending(channels.outbox(), Outbox::pendingCount);
         b.channels().forEach(c -> metrics.outboxChannel(c.name()));
         routes.addAll(new ChannelRoutes(this, channels, conversations, b.runTimeout().plus(Duration.ofSeconds(5))).routes());
-        CronRuns cronRuns = new CronRuns(conversations, store, bus, clock, b.cronTimeout(), channels, metrics);
+        this.cronRuns = new CronRuns(conversations, store, bus, clock, b.cronTimeout(), channels, metrics);
         this.scheduler = CronScheduler.builder().store(b.jobStore().orElseGet(InMemoryJobStore::new)).executor(cronRuns)
                 .listener(cronRuns).clock(clock).poolSize(b.cronPoolSize()).defaultTimeout(b.cronTimeout()).build();
-        routes.addAll(new CronRoutes(scheduler, clock, b.cronZone()).routes());
+        this.cronRoutes = new CronRoutes(scheduler, clock, b.cronZone());
+        routes.addAll(cronRoutes.routes());
+        routes.addAll(new ConfigRoutes(b.configService()).routes());
         routes.add(metrics.route());
+        java.util.TreeSet<String> kinds = new java.util.TreeSet<>(b.channelKinds());
+        b.channels().forEach(c -> kinds.add(c.kind()));
+        this.channelKinds = List.copyOf(kinds);
         this.router = new Router(routes);
         metrics.routes(router.routes());
     }
@@ -153,9 +168,6 @@ public final class DefaultGateway implements Gateway {
         differs(restart, "runGrace", now.runGrace(), next.runGrace());
         differs(restart, "historyLimit", now.historyLimit(), next.historyLimit());
         differs(restart, "maxEventStreams", now.maxEventStreams(), next.maxEventStreams());
-        differs(restart, "cronPoolSize", now.cronPoolSize(), next.cronPoolSize());
-        differs(restart, "cronTimeout", now.cronTimeout(), next.cronTimeout());
-        differs(restart, "cronZone", now.cronZone(), next.cronZone());
         differs(restart, "outboxExpiry", now.outboxExpiry(), next.outboxExpiry());
         differs(restart, "outboxConcurrency", now.outboxConcurrency(), next.outboxConcurrency());
         // Credentials change within the mode; a gateway that generated its token keeps it.
@@ -165,8 +177,15 @@ public final class DefaultGateway implements Gateway {
                 TrustedProxies.parse(next.trustedProxies()),
                 authDisabled ? Optional.empty() : next.failedAuthLimiter(clock), next.failedAuthSettings(),
                 next.rateLimits());
+        int revoked = streams.closeUnless(guard::stillAuthorized);
+        if (revoked > 0) {
+            LOG.log(System.Logger.Level.INFO, "closed " + revoked + " stream(s) whose credential no longer holds");
+        }
         conversations.agent(next.agent());
         models.agent(next.agent());
+        scheduler.reconfigure(next.cronPoolSize(), next.cronTimeout());
+        cronRuns.defaultTimeout(next.cronTimeout());
+        cronRoutes.zone(next.cronZone());
         channels.replace(next.channels());
         List<String> waiting = List.copyOf(restart);
         bus.publish("config.changed", () -> {
@@ -235,7 +254,11 @@ public final class DefaultGateway implements Gateway {
         }
         LOG.log(System.Logger.Level.INFO, "Portico " + version + " serving on " + transport.name() + " at "
                 + running.address().getHostString() + ":" + running.port());
-        return new Running(running, transport.name(), options.drainTimeout());
+        Running on = new Running(running, transport.name(), options.drainTimeout());
+        if (first) {
+            serving = on;
+        }
+        return on;
     }
 
     @Override
@@ -251,6 +274,21 @@ public final class DefaultGateway implements Gateway {
     /** @return the route table, as {@code docs/api.md} documents it */
     public List<Route> routes() {
         return router.routes();
+    }
+
+    /** @return the answer of {@code GET /api/status} */
+    Wire.Status status() {
+        Running on = serving;
+        String address = on == null ? null : on.address().getHostString() + ":" + on.address().getPort();
+        return new Wire.Status(true, draining ? "draining" : "running", version, uptimeSeconds(),
+                on == null ? null : on.transportName(), address, ChannelRoutes.views(channels),
+                channels.outbox().pendingCount(), new Wire.Counts(store.count(SessionQuery.all(1)), scheduler.size(),
+                        conversations.permitsInUse(), conversations.finishedRuns()));
+    }
+
+    /** @return the kinds of channel this gateway can run, sorted */
+    List<String> channelKinds() {
+        return channelKinds;
     }
 
     long uptimeSeconds() {
@@ -351,6 +389,10 @@ public final class DefaultGateway implements Gateway {
             Headers limits = route.open() ? Headers.empty() : guard.admit(route.rate(), request, principal);
             HttpResponse response = route.http().handle(
                     new RequestContext(request, found.params(), principal, maxBodyBytes));
+            if (!route.open() && response.body() instanceof ResponseBody.Stream stream) {
+                response = new HttpResponse(response.status(), response.headers(),
+                        new ResponseBody.Stream(streams.tracked(route, request, stream.producer())));
+            }
             return withHeaders(response, cors, limits);
         }
 
@@ -372,7 +414,7 @@ public final class DefaultGateway implements Gateway {
                 WebSocketListener listener = route.ws().open(
                         new RequestContext(request, found.params(), principal, maxBodyBytes));
                 metrics.upgrade(route, SWITCHING_PROTOCOLS, start);
-                return WebSocketDecision.accept(metrics.counted(listener));
+                return WebSocketDecision.accept(metrics.counted(streams.tracked(route, request, listener)));
             } catch (GatewayException e) {
                 refusal = Responses.error(e);
             } catch (RuntimeException e) {
@@ -425,6 +467,8 @@ public final class DefaultGateway implements Gateway {
                 return;
             }
             draining = true;
+            // Subscriptions never end by themselves: end them now rather than at the drain's end.
+            streams.closeSubscriptions();
             transport.stop(drain);
             // Scheduled runs in progress get the drain time to finish, then are interrupted.
             scheduler.stop(drain);

@@ -128,11 +128,15 @@ public final class EventBus {
         }
     }
 
+    /** Put in a closed subscription's queue to end a wait for its next event. */
+    private static final GatewayEvent WAKE = new GatewayEvent(-1, "wake", java.time.Instant.EPOCH, Map.of());
+
     /** One subscriber's view: the replay, then a bounded queue of live events. */
     public final class Subscription implements AutoCloseable {
         private final BlockingQueue<GatewayEvent> queue;
         private final List<GatewayEvent> replay = new ArrayList<>();
         private volatile boolean overflowed;
+        private volatile boolean closed;
         private boolean reset;
 
         private Subscription(int capacity) {
@@ -161,15 +165,16 @@ public final class EventBus {
          * The next live event.
          *
          * @param timeoutMillis the longest wait
-         * @return the event, or null on timeout or at once when the subscriber was dropped and has
-         *     read what was queued
+         * @return the event, or null on timeout, once closed, or at once when the subscriber was
+         *     dropped and has read what was queued
          * @throws InterruptedException when interrupted
          */
         public GatewayEvent next(long timeoutMillis) throws InterruptedException {
-            if (overflowed && queue.isEmpty()) {
+            if (closed || overflowed && queue.isEmpty()) {
                 return null;
             }
-            return queue.poll(timeoutMillis, TimeUnit.MILLISECONDS);
+            GatewayEvent e = queue.poll(timeoutMillis, TimeUnit.MILLISECONDS);
+            return e == WAKE || closed ? null : e;
         }
 
         /**
@@ -181,9 +186,12 @@ public final class EventBus {
             return overflowed && queue.isEmpty();
         }
 
+        /** Unsubscribes; a {@link #next} waiting returns null at once. */
         @Override
         public void close() {
             subscribers.remove(this);
+            closed = true;
+            queue.offer(WAKE);
         }
     }
 }

@@ -67,6 +67,8 @@ final class EventRoutes {
     }
 
     private static void stream(EventBus.Subscription sub, SseSink sink) throws InterruptedException {
+        // A stream closed from outside (a revoked credential, a stop) ends its wait at once.
+        sink.onClose(sub::close);
         sink.send(SseEvent.of("0", "connected", "{\"ok\":true}"));
         if (sub.reset()) {
             sink.send(SseEvent.of("0", "reset", "{\"reason\":\"missed events are no longer kept\"}"));

@@ -175,6 +175,30 @@ final class Guard {
     }
 
     /**
+     * Whether the credential a request was authorized with still holds the route's scope under the
+     * current credentials; for streams opened before a change of credentials. Nothing is counted
+     * toward the lockout.
+     *
+     * @param route the stream's route
+     * @param request the request that opened it (its credential headers and query)
+     * @return whether the stream may stay open
+     */
+    boolean stillAuthorized(Route route, HttpRequest request) {
+        if (route.open()) {
+            return true;
+        }
+        Policy p = policy;
+        AuthResult result = p.authenticator().authenticate(request);
+        if (result instanceof AuthResult.Missing && p.allowQueryToken() && route.stream()) {
+            Optional<String> queryToken = request.queryParam("token").filter(t -> !t.isBlank());
+            if (queryToken.isPresent()) {
+                result = p.authenticator().authenticate(withBearer(request, queryToken.get()));
+            }
+        }
+        return result instanceof AuthResult.Authenticated a && route.scope().map(a.principal()::has).orElse(true);
+    }
+
+    /**
      * Refuses a client address that is locked out after repeated invalid credentials.
      *
      * @return the address failures are counted against; empty when they are not counted (the

@@ -383,9 +383,64 @@ public final class Wire {
      * @param channels the channels and their state
      * @param pending messages waiting in the outbox
      */
-    @JsonbPropertyOrder({"ok", "status", "version", "uptime", "channels", "pending"})
-    public record Status(boolean ok, String status, String version, long uptime, List<ChannelView> channels,
-            int pending) {}
+    @JsonbPropertyOrder({"ok", "status", "version", "uptime", "adapter", "address", "channels", "pending", "counts"})
+    public record Status(boolean ok, String status, String version, long uptime, String adapter, String address,
+            List<ChannelView> channels, int pending, Counts counts) {}
+
+    /**
+     * What {@code GET /api/status} counts.
+     *
+     * @param sessions the sessions in the store (internal ones, such as cron runs', excluded)
+     * @param jobs the scheduled jobs
+     * @param activeRuns agent runs in progress
+     * @param finishedRuns finished runs still kept for {@code /api/agent/wait}
+     */
+    @JsonbPropertyOrder({"sessions", "jobs", "activeRuns", "finishedRuns"})
+    public record Counts(long sessions, int jobs, @JsonbProperty("active_runs") int activeRuns,
+            @JsonbProperty("finished_runs") int finishedRuns) {}
+
+    /**
+     * {@code GET /api/version}.
+     *
+     * @param ok always true
+     * @param gatewayVersion the gateway's version
+     * @param compiledChannels the kinds of channel this gateway can run, sorted
+     */
+    @JsonbPropertyOrder({"ok", "gatewayVersion", "compiledChannels"})
+    public record Version(boolean ok, @JsonbProperty("gateway_version") String gatewayVersion,
+            @JsonbProperty("compiled_channels") List<String> compiledChannels) {}
+
+    /**
+     * {@code GET /api/config}.
+     *
+     * @param ok always true
+     * @param config the effective configuration, secrets redacted
+     * @param rawConfig the kept document, secrets redacted; only with {@code ?mode=normalized}
+     */
+    @JsonbPropertyOrder({"ok", "config", "rawConfig"})
+    public record ConfigView(boolean ok, jakarta.json.JsonObject config,
+            @JsonbProperty("raw_config") jakarta.json.JsonObject rawConfig) {}
+
+    /**
+     * A configuration change accepted and applied.
+     *
+     * @param ok always true
+     * @param restartRequired the changed settings that wait for a restart
+     * @param warnings what was accepted but looks wrong
+     */
+    @JsonbPropertyOrder({"ok", "restartRequired", "warnings"})
+    public record ConfigApplied(boolean ok, @JsonbProperty("restart_required") List<String> restartRequired,
+            List<String> warnings) {}
+
+    /**
+     * A configuration change refused: the error envelope plus every problem.
+     *
+     * @param ok always false
+     * @param error the error
+     * @param errors each problem, {@code <path>: <what is wrong>}
+     */
+    @JsonbPropertyOrder({"ok", "error", "errors"})
+    public record ConfigRefused(boolean ok, ErrorBody error, List<String> errors) {}
 
     /** {@code POST /api/restart}: accepted. */
     public record Restarting(boolean ok, String status) {}
