@@ -29,7 +29,7 @@ final class ConfigWatcher implements AutoCloseable {
     private final WatchService watcher;
     private final Consumer<String> onChange;
     private final Thread thread;
-    private byte[] digest;
+    private volatile byte[] digest;
 
     private ConfigWatcher(Path file, WatchService watcher, Consumer<String> onChange) {
         this.file = file;
@@ -56,6 +56,20 @@ final class ConfigWatcher implements AutoCloseable {
         w.thread.start();
         hangUp(onChange);
         return w;
+    }
+
+    /**
+     * Takes content the gateway itself is about to write to the file as seen, so that the write is
+     * not taken for a change to apply again.
+     *
+     * @param content the file's next content
+     */
+    void expect(byte[] content) {
+        try {
+            digest = MessageDigest.getInstance("SHA-256").digest(content);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
     }
 
     /** {@code SIGHUP} reloads; on a system without it, nothing happens. */

@@ -107,6 +107,10 @@ final class GatewayCommand implements Callable<Integer> {
     /** The gateway serving now, and the settings it started with; for reloads. */
     private volatile Gateway gateway;
     private volatile GatewaySetup startedWith;
+    /** What the gateway runs with now; null while it is not running. */
+    private volatile Effective effective;
+    /** The watcher of the config file, while the gateway runs. */
+    private volatile ConfigWatcher watcher;
     /** The channels made from the config's entries, reused while an entry does not change. */
     private Map<ChannelConfig, Channel> channels = Map.of();
     /** The config's lock, held from the first start to the end, across restarts. */
@@ -188,7 +192,8 @@ final class GatewayCommand implements Callable<Integer> {
                 return FAILED;
             }
         }
-        builder.restartHandler(this::requestRestart);
+        builder.restartHandler(this::requestRestart).configService(new FileConfigService(this, setup.configFile()))
+                .channelKinds(ChannelConfig.TYPES.toArray(String[]::new));
         return serve(setup, lock, builder, transport, options, storedToken, apiToken, modelAgent, out, err);
     }
 
@@ -257,22 +262,54 @@ final class GatewayCommand implements Callable<Integer> {
      * @throws IllegalArgumentException naming every problem of a refused config
      */
     synchronized List<String> reload(String why) {
+        return apply(GatewaySetup.resolve(shared, env), () -> { }, why);
+    }
+
+    /**
+     * Applies a config that is not in the file yet, as {@link #reload} applies the file's: it is
+     * checked whole first; only then is {@code keep} run (which writes it to the file) and the
+     * config applied.
+     *
+     * @param file the new config
+     * @param keep writes it; run once the config is known to be usable
+     * @param why what asked for it, for the log
+     * @return what waits for a restart
+     * @throws IllegalArgumentException naming the problem of a refused config; nothing was kept
+     * @throws UncheckedIOException when {@code keep} failed; the running config stays
+     */
+    synchronized List<String> apply(ConfigFile file, Runnable keep, String why) {
+        return apply(GatewaySetup.resolve(shared, env, file), keep, why);
+    }
+
+    private List<String> apply(GatewaySetup next, Runnable keep, String why) {
         Gateway gateway = this.gateway;
         GatewaySetup before = this.startedWith;
         if (gateway == null || before == null) {
             throw new IllegalStateException("the gateway is not running");
         }
-        GatewaySetup next = GatewaySetup.resolve(shared, env);
         Map<ChannelConfig, Channel> previous = channels;
         List<String> waiting = new ArrayList<>();
+        GatewayBuilder builder;
         try {
-            waiting.addAll(gateway.reconfigure(configure(next).builder()));
+            builder = configure(next).builder();
+            builder.validate();
         } catch (UncheckedIOException e) {
             channels = previous;
             throw new IllegalArgumentException(e.getMessage(), e);
         } catch (IllegalArgumentException e) {
             channels = previous;
             throw e;
+        }
+        try {
+            keep.run();
+        } catch (RuntimeException e) {
+            channels = previous;
+            throw e;
+        }
+        waiting.addAll(gateway.reconfigure(builder));
+        Effective now = effective;
+        if (now != null) {
+            effective = new Effective(builder, now.options(), now.port(), now.adapter(), next.auth().mode());
         }
         if (!next.host().equals(before.host())) {
             waiting.add("gateway.host");
@@ -295,6 +332,42 @@ final class GatewayCommand implements Callable<Integer> {
         LOG.log(System.Logger.Level.INFO, "config reloaded (" + why + ")" + (waiting.isEmpty() ? ""
                 : "; restart required for: " + String.join(", ", waiting)));
         return waiting;
+    }
+
+    /**
+     * What the gateway runs with now, for {@code GET /api/config}.
+     *
+     * @param builder the settings last applied
+     * @param options the transport's settings, which change only with a restart
+     * @param port the port bound
+     * @param adapter the server adapter
+     * @param authMode {@code token}, {@code password} or {@code none}
+     */
+    record Effective(GatewayBuilder builder, TransportOptions options, int port, String adapter, String authMode) {}
+
+    /**
+     * @return what the gateway runs with now
+     * @throws IllegalStateException when it is not running
+     */
+    Effective effective() {
+        Effective now = effective;
+        if (now == null) {
+            throw new IllegalStateException("the gateway is not running");
+        }
+        return now;
+    }
+
+    /**
+     * Tells the watcher of the config file that the gateway is about to write this content, so that
+     * the write is not applied a second time as a change of the file.
+     *
+     * @param content the file's next content
+     */
+    void expect(byte[] content) {
+        ConfigWatcher w = watcher;
+        if (w != null) {
+            w.expect(content);
+        }
     }
 
     /** Reloads on a change of the config file or SIGHUP; null when its directory cannot be watched. */
@@ -429,7 +502,9 @@ final class GatewayCommand implements Callable<Integer> {
         running = run;
         this.gateway = gateway;
         this.startedWith = setup;
+        this.effective = new Effective(builder, options, run.port(), run.transportName(), setup.auth().mode());
         ConfigWatcher watcher = watch(setup.configFile(), err);
+        this.watcher = watcher;
         lock.port(run.port());
         // A restart serves on the port this start was given when any free port was asked for.
         if (setup.port() == 0) {
@@ -470,6 +545,8 @@ final class GatewayCommand implements Callable<Integer> {
         if (watcher != null) {
             watcher.close();
         }
+        this.watcher = null;
+        this.effective = null;
         stop(run, jobs, store, outbox, options.drainTimeout(), out, err);
         return restart ? RESTART : 0;
     }

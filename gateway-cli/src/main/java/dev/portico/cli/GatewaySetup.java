@@ -126,6 +126,22 @@ record GatewaySetup(Path stateDir, Path configFile, ConfigFile file, String host
                 throw new IllegalArgumentException("config " + e.getMessage(), e);
             }
         }
+        return resolve(options, env, file);
+    }
+
+    /**
+     * Resolves the options and the environment over a config already read, such as one sent to
+     * {@code POST /api/config} before it is written.
+     *
+     * @param options the command-line options
+     * @param env looks up environment variables (null when unset)
+     * @param file the config's settings
+     * @return the settings
+     * @throws IllegalArgumentException naming the flag, key or variable at fault
+     */
+    static GatewaySetup resolve(Options options, Function<String, String> env, ConfigFile file) {
+        Path state = stateDir(options.stateDir);
+        Path configFile = configFile(state, options.config);
         String host = options.host != null ? options.host : file.host().orElse("127.0.0.1");
         int port = options.port != null ? options.port : file.port().orElse(TransportOptions.DEFAULT_PORT);
         return new GatewaySetup(state, configFile, file, host, port, auth(options, env, state, configFile, file));
