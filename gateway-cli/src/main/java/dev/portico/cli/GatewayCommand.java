@@ -156,14 +156,16 @@ final class GatewayCommand implements Callable<Integer> {
             err.println("error: " + e.getMessage());
             return USAGE;
         }
+        setup.warnings().forEach(w -> err.println("warning: " + w));
         Transport transport;
         TransportOptions options;
         Configured configured;
         try {
-            transport = transport(server != null ? server : setup.file().server().orElse("helidon"));
+            transport = transport(server != null ? server : setup.server());
             options = transportOptions(setup);
             // A fresh start makes fresh channels: those of an earlier run have stopped.
             channels = Map.of();
+            GatewaySetup.prepareStateDir(setup.stateDir());
             configured = configure(setup);
         } catch (IllegalArgumentException e) {
             err.println("error: " + e.getMessage());
@@ -263,6 +265,7 @@ final class GatewayCommand implements Callable<Integer> {
             throw new IllegalStateException("the gateway is not running");
         }
         GatewaySetup next = GatewaySetup.resolve(shared, env);
+        next.warnings().forEach(w -> LOG.log(System.Logger.Level.WARNING, w));
         Map<ChannelConfig, Channel> previous = channels;
         List<String> waiting = new ArrayList<>();
         try {
