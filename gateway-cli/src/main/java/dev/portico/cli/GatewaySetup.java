@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
  * What {@code portico gateway} and {@code portico security audit} both work from: the options they
  * share, the config file those point to and the environment, resolved into one set of settings.
  * {@code portico cron} resolves the same to find the gateway and its token. Resolving only reads;
- * it creates no file or directory, the token file included.
+ * it creates no file or directory, the token file included ({@link #prepareStateDir} creates the
+ * state directory, for the commands that write).
  *
  * <p>Each setting is taken from the first that gives it: the flag, the environment variable, the
  * config file, the default. The variables: {@value #STATE_DIR_VARIABLE}, {@value #HOST_VARIABLE},
