@@ -225,10 +225,10 @@ record ConfigFile(
             Pattern.DOTALL);
 
     /** The keys of the top level. */
-    static final List<String> ROOT_KEYS = List.of("gateway", "providers", "agents");
+    private static final List<String> ROOT_KEYS = List.of("gateway", "providers", "agents");
 
     /** The keys of {@code gateway}. */
-    static final List<String> GATEWAY_KEYS = List.of("host", "port", "server", "auth", "limits", "sessions", "cron",
+    private static final List<String> GATEWAY_KEYS = List.of("host", "port", "server", "auth", "limits", "sessions", "cron",
             "outbox", "channels", "corsOrigins", "trustedProxies", "rateLimits");
 
     /** The keys of {@code gateway.auth}. */
@@ -331,7 +331,10 @@ record ConfigFile(
         }
     }
 
-    /** A config file that cannot be used; the message lists every problem, one per line. */
+    /**
+     * A config file that cannot be used; the message lists every problem, one per line, then the
+     * warnings, each starting {@code warning: }.
+     */
     static final class Invalid extends Exception {
         private static final long serialVersionUID = 1L;
 
@@ -473,7 +476,10 @@ record ConfigFile(
                 providers, agentDefaults(f, doc, providers), f.warnings);
         List<String> problems = f.errors.stream().filter(matters).toList();
         if (!problems.isEmpty()) {
-            throw new Invalid(source + ":\n  " + String.join("\n  ", problems), problems);
+            // The warnings go with the problems: a hint often explains one ("bot_token … did you mean").
+            List<String> lines = new ArrayList<>(problems);
+            f.warnings.stream().filter(matters).map(w -> "warning: " + w).forEach(lines::add);
+            throw new Invalid(source + ":\n  " + String.join("\n  ", lines), problems);
         }
         return config;
     }

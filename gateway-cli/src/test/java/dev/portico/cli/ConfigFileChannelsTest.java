@@ -242,7 +242,9 @@ class ConfigFileChannelsTest {
         String m = channelProblems("""
                 {"type": "slack", "botToken": "%s", "signing_secret": "literal-SECRET"}
                 """.formatted(SLACK_TOKEN));
-        assertHas(m, "gateway.channels[0].signingSecret: required");
+        assertHas(m, "gateway.channels[0].signingSecret: required",
+                "\n  warning: gateway.channels[0].signing_secret: unknown key for a slack channel (did you mean "
+                        + "\"signingSecret\"?)");
     }
 
     @Test
