@@ -12,8 +12,10 @@ import dev.portico.auth.TrustedProxies;
 import dev.portico.channels.telegram.TelegramChannel;
 import dev.portico.core.FsyncPolicy;
 import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -30,6 +32,7 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -39,6 +42,7 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -68,6 +72,8 @@ import java.util.regex.Pattern;
  *     ({@code chat}, {@code strict}, {@code default}), only the classes the file sets, 0 meaning none
  * @param providers {@code providers.<name>}, in file order
  * @param agentDefaults {@code agents.defaults}
+ * @param warnings what was read but is not used, one line each, such as an unknown key with the
+ *     known key it most resembles ({@code gateway.prot: unknown key (did you mean "port"?)})
  */
 record ConfigFile(
         Optional<String> host,
@@ -84,7 +90,8 @@ record ConfigFile(
         List<String> trustedProxies,
         Map<String, Integer> rateLimits,
         Map<String, Provider> providers,
-        AgentDefaults agentDefaults) {
+        AgentDefaults agentDefaults,
+        List<String> warnings) {
 
     /** The request rate limit classes, in the order error messages list them. */
     static final List<String> RATE_CLASSES = List.of("chat", "strict", "default");
@@ -187,7 +194,7 @@ record ConfigFile(
     /** A config with nothing set. */
     static final ConfigFile EMPTY = new ConfigFile(Optional.empty(), OptionalInt.empty(), Optional.empty(),
             Auth.NONE, Optional.empty(), OptionalLong.empty(), Limits.NONE, Cron.NONE, List.of(), Outbox.NONE, List.of(),
-            List.of(), Map.of(), Map.of(), AgentDefaults.NONE);
+            List.of(), Map.of(), Map.of(), AgentDefaults.NONE, List.of());
 
     /** The longest {@code gateway.outbox.expirySeconds}: 30 days. */
     static final long MAX_OUTBOX_EXPIRY_SECONDS = 30L * 24 * 60 * 60;
@@ -210,8 +217,68 @@ record ConfigFile(
     private static final Map<String, String> CHANNEL_SETTING_KEYS = Map.of("accountId", "account",
             "pollTimeout", "pollTimeoutSeconds", "timeout", "timeoutSeconds");
 
-    /** {@code ${NAME}}: the value of an environment variable. */
-    private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+    /**
+     * What a {@code ${...}} reference holds: {@code NAME}, or {@code NAME:-default} whose default
+     * holds no other reference.
+     */
+    private static final Pattern REFERENCE = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)(?::-((?:(?!\\$\\{).)*))?",
+            Pattern.DOTALL);
+
+    /** The keys of the top level. */
+    private static final List<String> ROOT_KEYS = List.of("gateway", "providers", "agents");
+
+    /** The keys of {@code gateway}. */
+    private static final List<String> GATEWAY_KEYS = List.of("host", "port", "server", "auth", "limits", "sessions", "cron",
+            "outbox", "channels", "corsOrigins", "trustedProxies", "rateLimits");
+
+    /** The keys of {@code gateway.auth}. */
+    private static final List<String> AUTH_KEYS = List.of("mode", "token", "password", "allowQueryToken",
+            "credentials", "rateLimit");
+
+    /** The keys of {@code gateway.auth.rateLimit}. */
+    private static final List<String> FAILED_AUTH_KEYS = List.of("enabled", "maxAttempts", "windowMs",
+            "blockDurationMs");
+
+    /** The keys of an entry of {@code gateway.auth.credentials}. */
+    private static final List<String> CREDENTIAL_KEYS = List.of("label", "token", "role", "scopes");
+
+    /** The keys of {@code gateway.limits}. */
+    private static final List<String> LIMIT_KEYS = List.of("maxBodyBytes", "maxHeaderBytes", "idleTimeoutSeconds",
+            "maxWebSocketFrameBytes", "maxQueuedOutboundBytes", "drainTimeoutSeconds", "runTimeoutSeconds",
+            "maxConcurrentRuns", "runQueueTimeoutSeconds", "runGraceSeconds", "maxEventStreams");
+
+    /** The keys of {@code gateway.sessions}. */
+    private static final List<String> SESSIONS_KEYS = List.of("fsync", "fsyncIntervalMs", "fsync_interval_ms");
+
+    /** The keys of {@code gateway.cron}. */
+    private static final List<String> CRON_KEYS = List.of("poolSize", "timeoutSeconds", "timezone");
+
+    /** The keys of {@code gateway.outbox}. */
+    private static final List<String> OUTBOX_KEYS = List.of("fsync", "fsyncIntervalMs", "fsync_interval_ms",
+            "expirySeconds", "concurrency");
+
+    /** The keys of {@code providers.<name>}. */
+    private static final List<String> PROVIDER_KEYS = List.of("base_url", "baseUrl", "api_key", "apiKey");
+
+    /** The keys of {@code agents}. */
+    private static final List<String> AGENTS_KEYS = List.of("defaults");
+
+    /** The keys of {@code agents.defaults}. */
+    private static final List<String> AGENT_DEFAULTS_KEYS = List.of("model", "system_prompt", "systemPrompt",
+            "history_window", "historyWindow", "temperature", "max_tokens", "maxTokens", "timeout_seconds",
+            "timeoutSeconds", "idle_timeout_seconds", "idleTimeoutSeconds");
+
+    /** The keys of {@code agents.defaults.model} as an object. */
+    private static final List<String> MODEL_KEYS = List.of("primary", "fallbacks");
+
+    /**
+     * The keys of a channel entry whose misspelling is refused rather than warned about: a
+     * misspelled allow-list is left out, which would let everyone in.
+     */
+    private static final List<String> ALLOW_LIST_KEYS = List.of("allowedChats", "allowedUsers");
+
+    /** Builds the document with its comments removed and its references replaced. */
+    private static final jakarta.json.spi.JsonProvider JSON = jakarta.json.spi.JsonProvider.provider();
 
     /** Copies the lists and maps, keeping their order. */
     ConfigFile {
@@ -220,6 +287,7 @@ record ConfigFile(
         trustedProxies = List.copyOf(trustedProxies);
         rateLimits = Collections.unmodifiableMap(new LinkedHashMap<>(rateLimits));
         providers = Collections.unmodifiableMap(new LinkedHashMap<>(providers));
+        warnings = List.copyOf(warnings);
     }
 
     /**
@@ -263,7 +331,10 @@ record ConfigFile(
         }
     }
 
-    /** A config file that cannot be used; the message lists every problem, one per line. */
+    /**
+     * A config file that cannot be used; the message lists every problem, one per line, then the
+     * warnings, each starting {@code warning: }.
+     */
     static final class Invalid extends Exception {
         private static final long serialVersionUID = 1L;
 
@@ -349,7 +420,23 @@ record ConfigFile(
     }
 
     /**
-     * Checks a config document and maps it onto settings.
+     * The document as the gateway reads it: comment keys dropped and {@code ${NAME}} references
+     * replaced; a reference that cannot be replaced stays as written.
+     *
+     * @param root the document
+     * @param env looks up environment variables (null when unset)
+     * @return the document read
+     */
+    static JsonObject prepared(JsonObject root, Function<String, String> env) {
+        return new Fields().prepare(root, "", env).asJsonObject();
+    }
+
+    /**
+     * Checks a config document and maps it onto settings. First every key that starts with
+     * {@code //} is dropped, with its value (a comment), and every {@code ${NAME}} and
+     * {@code ${NAME:-default}} in a string value is replaced from the environment ({@code $${}
+     * writes a literal {@code ${}); then the keys are checked. A key the format does not know is a
+     * {@linkplain #warnings() warning}, not a problem, except where noted.
      *
      * @param root the document
      * @param source what the document is, for the first line of a problem (the file's path)
@@ -361,9 +448,14 @@ record ConfigFile(
     static ConfigFile parse(JsonObject root, String source, Function<String, String> env, Predicate<String> matters)
             throws Invalid {
         Fields f = new Fields();
-        JsonObject gateway = f.object(root, "gateway", "gateway");
+        JsonObject doc = f.prepare(root, "", env).asJsonObject();
+        f.known(doc, "", ROOT_KEYS);
+        JsonObject gateway = f.object(doc, "gateway", "gateway");
+        f.known(gateway, "gateway", GATEWAY_KEYS);
         JsonObject auth = f.object(gateway, "auth", "gateway.auth");
+        f.known(auth, "gateway.auth", AUTH_KEYS);
         JsonObject limits = f.object(gateway, "limits", "gateway.limits");
+        f.known(limits, "gateway.limits", LIMIT_KEYS);
         Limits limitValues = new Limits(
                 f.longValue(limits, "maxBodyBytes", "gateway.limits.maxBodyBytes"),
                 f.integer(limits, "maxHeaderBytes", "gateway.limits.maxHeaderBytes", 1, Integer.MAX_VALUE),
@@ -376,26 +468,30 @@ record ConfigFile(
                 f.longValue(limits, "runQueueTimeoutSeconds", "gateway.limits.runQueueTimeoutSeconds"),
                 f.longValue(limits, "runGraceSeconds", "gateway.limits.runGraceSeconds"),
                 f.integer(limits, "maxEventStreams", "gateway.limits.maxEventStreams", 1, Integer.MAX_VALUE));
-        Map<String, Provider> providers = providers(f, f.object(root, "providers", "providers"), env);
+        Map<String, Provider> providers = providers(f, f.object(doc, "providers", "providers"));
         JsonObject sessions = f.object(gateway, "sessions", "gateway.sessions");
+        f.known(sessions, "gateway.sessions", SESSIONS_KEYS);
         ConfigFile config = new ConfigFile(
                 f.string(gateway, "host", "gateway.host"),
                 f.integer(gateway, "port", "gateway.port", 0, 65535),
                 f.string(gateway, "server", "gateway.server"),
-                auth(f, auth, env),
+                auth(f, auth),
                 fsync(f, sessions, "gateway.sessions.fsync"),
                 f.longValue(sessions, "gateway.sessions", 1, 10_000, "fsyncIntervalMs", "fsync_interval_ms"),
                 limitValues,
                 cron(f, f.object(gateway, "cron", "gateway.cron")),
-                channels(f, gateway, env),
+                channels(f, gateway),
                 outbox(f, f.object(gateway, "outbox", "gateway.outbox")),
                 f.strings(gateway, "gateway", "corsOrigins", OriginPolicy::of),
                 f.strings(gateway, "gateway", "trustedProxies", TrustedProxies::parse),
                 rateLimits(f, f.object(gateway, "rateLimits", "gateway.rateLimits")),
-                providers, agentDefaults(f, root, providers));
+                providers, agentDefaults(f, doc, providers), f.warnings);
         List<String> problems = f.errors.stream().filter(matters).toList();
         if (!problems.isEmpty()) {
-            throw new Invalid(source + ":\n  " + String.join("\n  ", problems), problems);
+            // The warnings go with the problems: a hint often explains one ("bot_token … did you mean").
+            List<String> lines = new ArrayList<>(problems);
+            f.warnings.stream().filter(matters).map(w -> "warning: " + w).forEach(lines::add);
+            throw new Invalid(source + ":\n  " + String.join("\n  ", lines), problems);
         }
         return config;
     }
@@ -416,6 +512,7 @@ record ConfigFile(
     private static FailedAuthLimit failedAuthLimit(Fields f, JsonObject auth) {
         String path = "gateway.auth.rateLimit";
         JsonObject limit = f.object(auth, "rateLimit", path);
+        f.known(limit, path, FAILED_AUTH_KEYS);
         FailedAuthLimit d = FailedAuthLimit.DEFAULT;
         return new FailedAuthLimit(
                 f.bool(limit, "enabled", path + ".enabled").orElse(d.enabled()),
@@ -425,14 +522,12 @@ record ConfigFile(
                         .orElse(d.blockDurationMs()));
     }
 
-    private static Auth auth(Fields f, JsonObject auth, Function<String, String> env) {
+    private static Auth auth(Fields f, JsonObject auth) {
         Optional<String> mode = f.string(auth, "mode", "gateway.auth.mode");
         mode.filter(m -> !List.of("token", "password", "none").contains(m))
                 .ifPresent(m -> f.errors.add("gateway.auth.mode: " + m + " (expected: token, password or none)"));
-        Optional<String> token = f.string(auth, "token", "gateway.auth.token")
-                .flatMap(t -> f.resolve(t, "gateway.auth.token", env));
-        Optional<String> password = f.string(auth, "password", "gateway.auth.password")
-                .flatMap(p -> f.resolve(p, "gateway.auth.password", env));
+        Optional<String> token = f.string(auth, "token", "gateway.auth.token");
+        Optional<String> password = f.string(auth, "password", "gateway.auth.password");
         boolean query = f.bool(auth, "allowQueryToken", "gateway.auth.allowQueryToken").orElse(false);
         List<Credential> credentials = new ArrayList<>();
         JsonValue list = auth.get("credentials");
@@ -441,7 +536,7 @@ record ConfigFile(
                 f.errors.add("gateway.auth.credentials: expected a list of {label, token, role or scopes}");
             } else {
                 for (int i = 0; i < list.asJsonArray().size(); i++) {
-                    credential(f, list.asJsonArray().get(i), "gateway.auth.credentials[" + i + "]", env)
+                    credential(f, list.asJsonArray().get(i), "gateway.auth.credentials[" + i + "]")
                             .ifPresent(credentials::add);
                 }
             }
@@ -449,14 +544,15 @@ record ConfigFile(
         return new Auth(mode, token, password, query, credentials, failedAuthLimit(f, auth));
     }
 
-    private static Optional<Credential> credential(Fields f, JsonValue v, String path, Function<String, String> env) {
+    private static Optional<Credential> credential(Fields f, JsonValue v, String path) {
         if (v.getValueType() != JsonValue.ValueType.OBJECT) {
             f.errors.add(path + ": expected an object {label, token, role or scopes}");
             return Optional.empty();
         }
         JsonObject o = v.asJsonObject();
+        f.known(o, path, CREDENTIAL_KEYS);
         Optional<String> label = f.string(o, "label", path + ".label");
-        Optional<String> token = f.string(o, "token", path + ".token").flatMap(t -> f.resolve(t, path + ".token", env));
+        Optional<String> token = f.string(o, "token", path + ".token");
         Optional<String> role = f.string(o, "role", path + ".role");
         List<String> scopes = f.strings(o, "scopes", path + ".scopes");
         if (label.isEmpty()) {
@@ -500,7 +596,7 @@ record ConfigFile(
         }
     }
 
-    private static Map<String, Provider> providers(Fields f, JsonObject section, Function<String, String> env) {
+    private static Map<String, Provider> providers(Fields f, JsonObject section) {
         Map<String, Provider> providers = new LinkedHashMap<>();
         for (String name : section.keySet()) {
             String path = "providers." + name;
@@ -512,8 +608,9 @@ record ConfigFile(
                 f.errors.add(path + ": expected an object with base_url and, when the provider needs one, api_key");
                 continue;
             }
+            f.known(p, path, PROVIDER_KEYS);
             Optional<String> url = f.string(p, path, "base_url", "baseUrl");
-            Optional<String> key = f.string(p, path, "api_key", "apiKey").flatMap(k -> f.resolve(k, path + ".api_key", env));
+            Optional<String> key = f.string(p, path, "api_key", "apiKey");
             if (url.isEmpty()) {
                 if (!p.containsKey("base_url") && !p.containsKey("baseUrl")) {
                     f.errors.add(path + ".base_url: required (expected: the API base, such as https://api.openai.com/v1)");
@@ -526,7 +623,10 @@ record ConfigFile(
     }
 
     private static AgentDefaults agentDefaults(Fields f, JsonObject root, Map<String, Provider> providers) {
-        JsonObject defaults = f.object(f.object(root, "agents", "agents"), "defaults", "agents.defaults");
+        JsonObject agents = f.object(root, "agents", "agents");
+        f.known(agents, "agents", AGENTS_KEYS);
+        JsonObject defaults = f.object(agents, "defaults", "agents.defaults");
+        f.known(defaults, "agents.defaults", AGENT_DEFAULTS_KEYS);
         Optional<String> primary = Optional.empty();
         List<String> fallbacks = List.of();
         JsonValue model = defaults.get("model");
@@ -534,6 +634,7 @@ record ConfigFile(
             primary = f.string(defaults, "model", "agents.defaults.model");
         } else if (model != null && model.getValueType() != JsonValue.ValueType.NULL) {
             JsonObject m = f.object(defaults, "model", "agents.defaults.model");
+            f.known(m, "agents.defaults.model", MODEL_KEYS);
             primary = f.string(m, "primary", "agents.defaults.model.primary");
             fallbacks = f.strings(m, "fallbacks", "agents.defaults.model.fallbacks");
         }
@@ -554,6 +655,7 @@ record ConfigFile(
     }
 
     private static Cron cron(Fields f, JsonObject cron) {
+        f.known(cron, "gateway.cron", CRON_KEYS);
         OptionalInt poolSize = f.integer(cron, "poolSize", "gateway.cron.poolSize", 1, 256);
         OptionalLong timeout = f.positive(cron, "timeoutSeconds", "gateway.cron.timeoutSeconds", Integer.MAX_VALUE);
         Optional<ZoneId> zone = f.string(cron, "timezone", "gateway.cron.timezone").flatMap(id -> {
@@ -583,7 +685,7 @@ record ConfigFile(
      * {@code gateway.channels}: each entry read, its secrets resolved, and built once, so that what
      * its channel's builder refuses is a problem of the file, named by the entry's path.
      */
-    private static List<ChannelConfig> channels(Fields f, JsonObject gateway, Function<String, String> env) {
+    private static List<ChannelConfig> channels(Fields f, JsonObject gateway) {
         JsonValue list = gateway.get("channels");
         if (list == null || list.getValueType() == JsonValue.ValueType.NULL) {
             return List.of();
@@ -597,7 +699,7 @@ record ConfigFile(
         Map<String, String> seen = new LinkedHashMap<>();
         for (int i = 0; i < list.asJsonArray().size(); i++) {
             String path = "gateway.channels[" + i + "]";
-            Optional<ChannelConfig> channel = channel(f, list.asJsonArray().get(i), path, env);
+            Optional<ChannelConfig> channel = channel(f, list.asJsonArray().get(i), path);
             if (channel.isEmpty()) {
                 continue;
             }
@@ -614,7 +716,7 @@ record ConfigFile(
         return channels;
     }
 
-    private static Optional<ChannelConfig> channel(Fields f, JsonValue v, String path, Function<String, String> env) {
+    private static Optional<ChannelConfig> channel(Fields f, JsonValue v, String path) {
         String types = String.join(", ", ChannelConfig.TYPES);
         if (v.getValueType() != JsonValue.ValueType.OBJECT) {
             f.errors.add(path + ": expected an object with a type (" + types + ")");
@@ -636,12 +738,8 @@ record ConfigFile(
         List<String> keys = new ArrayList<>(CHANNEL_KEYS);
         keys.addAll(CHANNEL_TYPE_KEYS.get(type.get()));
         for (String key : o.keySet()) {
-            if (key.equals("name") && !keys.contains(key)) {
-                f.errors.add(path + ".name: only a webhook channel takes a name (a " + type.get()
-                        + " channel is named " + type.get() + ")");
-            } else if (!keys.contains(key)) {
-                f.errors.add(path + "." + key + ": unknown key for a " + type.get() + " channel (expected: "
-                        + String.join(", ", keys) + ")");
+            if (!keys.contains(key)) {
+                unknownChannelKey(f, path, type.get(), key, keys);
             }
         }
         ChannelConfig.Common common = new ChannelConfig.Common(
@@ -650,10 +748,10 @@ record ConfigFile(
                         new java.util.LinkedHashSet<>(f.ids(o, "allowedUsers", path + ".allowedUsers"))),
                 seconds(f.positive(o, "timeoutSeconds", path + ".timeoutSeconds", MAX_CHANNEL_TIMEOUT_SECONDS)));
         Optional<ChannelConfig> config = switch (type.get()) {
-            case "telegram" -> telegram(f, o, path, env, common);
-            case "slack" -> slack(f, o, path, env, common);
-            case "discord" -> discord(f, o, path, env, common);
-            default -> webhook(f, o, path, env, common);
+            case "telegram" -> telegram(f, o, path, common);
+            case "slack" -> slack(f, o, path, common);
+            case "discord" -> discord(f, o, path, common);
+            default -> webhook(f, o, path, common);
         };
         if (config.isEmpty() || f.errors.size() > before) {
             return Optional.empty();
@@ -667,9 +765,88 @@ record ConfigFile(
         return config;
     }
 
-    private static Optional<ChannelConfig> telegram(Fields f, JsonObject o, String path, Function<String, String> env,
+    /**
+     * A key the entry's type does not take: a warning, with the key it most resembles or the types
+     * that take it. A misspelled allow-list is a problem instead, since leaving it out lets everyone
+     * in; a misspelled secret needs no such care, as its channel then lacks a required secret.
+     */
+    private static void unknownChannelKey(Fields f, String path, String type, String key, List<String> keys) {
+        String line = path + "." + key + ": unknown key for a " + type + " channel";
+        Optional<String> hint = hint(key, keys);
+        if (hint.isPresent() && ALLOW_LIST_KEYS.contains(hint.get())) {
+            f.errors.add(line + " (did you mean \"" + hint.get() + "\"? a misspelled allow-list would let everyone in)");
+            return;
+        }
+        if (hint.isPresent()) {
+            f.warnings.add(line + " (did you mean \"" + hint.get() + "\"?)");
+        } else if (key.equals("name")) {
+            f.warnings.add(line + " (only a webhook channel takes a name; a " + type + " channel is named " + type + ")");
+        } else {
+            List<String> takers = CHANNEL_TYPE_KEYS.entrySet().stream().filter(e -> e.getValue().contains(key))
+                    .map(Map.Entry::getKey).sorted().toList();
+            f.warnings.add(line + (takers.isEmpty() ? " (expected: " + String.join(", ", keys) + ")"
+                    : " (only a " + (takers.size() == 1 ? takers.get(0) : String.join(", ", takers.subList(0,
+                            takers.size() - 1)) + " or " + takers.get(takers.size() - 1)) + " channel takes it)"));
+        }
+    }
+
+    /**
+     * The known key an unknown one most resembles: the same but for case, {@code _} or {@code -}
+     * ({@code max_body_bytes} for {@code maxBodyBytes}), else the nearest within two edits
+     * (a letter added, dropped, changed, or two swapped), the first in {@code keys} on a tie.
+     *
+     * @param key the unknown key
+     * @param keys the keys of its object
+     * @return the hint, or empty when no key is near enough
+     */
+    static Optional<String> hint(String key, List<String> keys) {
+        String squashed = squash(key);
+        for (String known : keys) {
+            if (squash(known).equals(squashed)) {
+                return Optional.of(known);
+            }
+        }
+        String best = null;
+        int bestDistance = 3;
+        for (String known : keys) {
+            int d = distance(squashed, squash(known));
+            if (d < bestDistance && d < squashed.length()) {
+                best = known;
+                bestDistance = d;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    /** A key lower-cased, without {@code _} and {@code -}. */
+    private static String squash(String key) {
+        return key.replace("_", "").replace("-", "").toLowerCase(Locale.ROOT);
+    }
+
+    /** The edits that turn {@code a} into {@code b}: insertions, deletions, substitutions, swaps of neighbours. */
+    private static int distance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            d[i][0] = i;
+        }
+        for (int j = 0; j <= b.length(); j++) {
+            d[0][j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        return d[a.length()][b.length()];
+    }
+
+    private static Optional<ChannelConfig> telegram(Fields f, JsonObject o, String path,
             ChannelConfig.Common common) {
-        Optional<String> token = f.secret(o, "botToken", path, env, "the token BotFather gave the bot");
+        Optional<String> token = f.secret(o, "botToken", path, "the token BotFather gave the bot");
         Optional<TelegramChannel.Mode> mode = f.string(o, "mode", path + ".mode").flatMap(m -> switch (m) {
             case "polling" -> Optional.of(TelegramChannel.Mode.POLLING);
             case "webhook" -> Optional.of(TelegramChannel.Mode.WEBHOOK);
@@ -679,7 +856,7 @@ record ConfigFile(
             }
         });
         boolean webhookMode = mode.orElse(TelegramChannel.Mode.POLLING) == TelegramChannel.Mode.WEBHOOK;
-        Optional<String> webhookSecret = f.secret(o, "webhookSecret", path, env, webhookMode
+        Optional<String> webhookSecret = f.secret(o, "webhookSecret", path, webhookMode
                 ? "in webhook mode: the secret_token given to setWebhook, which Telegram sends with each update"
                 : null);
         OptionalInt pollSeconds = f.integer(o, "pollTimeoutSeconds", path + ".pollTimeoutSeconds", 0,
@@ -695,10 +872,10 @@ record ConfigFile(
                 webhookSecret, pollTimeout, apiBase));
     }
 
-    private static Optional<ChannelConfig> slack(Fields f, JsonObject o, String path, Function<String, String> env,
+    private static Optional<ChannelConfig> slack(Fields f, JsonObject o, String path,
             ChannelConfig.Common common) {
-        Optional<String> token = f.secret(o, "botToken", path, env, "the app's bot token, xoxb-…");
-        Optional<String> signing = f.secret(o, "signingSecret", path, env,
+        Optional<String> token = f.secret(o, "botToken", path, "the app's bot token, xoxb-…");
+        Optional<String> signing = f.secret(o, "signingSecret", path,
                 "the app's signing secret, which every request from Slack is signed with");
         Optional<URI> apiBase = f.string(o, "apiBase", path + ".apiBase")
                 .flatMap(u -> f.httpUrl(u, path + ".apiBase", "https://slack.com/api"));
@@ -708,14 +885,14 @@ record ConfigFile(
         return Optional.of(new ChannelConfig.Slack(common, token.get(), signing.get(), apiBase));
     }
 
-    private static Optional<ChannelConfig> discord(Fields f, JsonObject o, String path, Function<String, String> env,
+    private static Optional<ChannelConfig> discord(Fields f, JsonObject o, String path,
             ChannelConfig.Common common) {
-        Optional<String> token = f.secret(o, "botToken", path, env, "the bot's token, from the developer portal");
+        Optional<String> token = f.secret(o, "botToken", path, "the bot's token, from the developer portal");
         Optional<String> applicationId = f.id(o, "applicationId", path + ".applicationId");
         if (applicationId.isEmpty() && Fields.absent(o, "applicationId")) {
             f.errors.add(path + ".applicationId: required (the application's id, from the developer portal)");
         }
-        Optional<String> publicKey = f.secret(o, "publicKey", path, env,
+        Optional<String> publicKey = f.secret(o, "publicKey", path,
                 "the application's public key, which signs its interactions");
         Optional<URI> apiBase = f.string(o, "apiBase", path + ".apiBase")
                 .flatMap(u -> f.httpUrl(u, path + ".apiBase", "https://discord.com/api/v10"));
@@ -726,7 +903,7 @@ record ConfigFile(
                 apiBase));
     }
 
-    private static Optional<ChannelConfig> webhook(Fields f, JsonObject o, String path, Function<String, String> env,
+    private static Optional<ChannelConfig> webhook(Fields f, JsonObject o, String path,
             ChannelConfig.Common common) {
         Optional<String> name = f.string(o, "name", path + ".name");
         if (name.isEmpty() && Fields.absent(o, "name")) {
@@ -738,8 +915,8 @@ record ConfigFile(
             f.errors.add(path + ": secret or standardWebhooks required (expected: one of them; unsigned requests are "
                     + "never accepted)");
         }
-        Optional<String> secret = which.filter("secret"::equals).flatMap(k -> f.secret(o, k, path, env, null));
-        Optional<String> standard = which.filter("standardWebhooks"::equals).flatMap(k -> f.secret(o, k, path, env, null));
+        Optional<String> secret = which.filter("secret"::equals).flatMap(k -> f.secret(o, k, path, null));
+        Optional<String> standard = which.filter("standardWebhooks"::equals).flatMap(k -> f.secret(o, k, path, null));
         Optional<URI> callbackUrl = f.string(o, "callbackUrl", path + ".callbackUrl").flatMap(u -> {
             try {
                 return Optional.of(new URI(u));
@@ -779,11 +956,26 @@ record ConfigFile(
         return path + ": " + message;
     }
 
+    /**
+     * Whether a key is a comment: it starts with {@code //}, and it is dropped with its value.
+     *
+     * @param key a key of any object of the document
+     * @return whether it is a comment
+     */
+    static boolean isComment(String key) {
+        return key.startsWith("//");
+    }
+
+    private static String keyPath(String path, String key) {
+        return path.isEmpty() ? key : path + "." + key;
+    }
+
     private static Optional<Duration> seconds(OptionalLong seconds) {
         return seconds.isPresent() ? Optional.of(Duration.ofSeconds(seconds.getAsLong())) : Optional.empty();
     }
 
     private static Outbox outbox(Fields f, JsonObject outbox) {
+        f.known(outbox, "gateway.outbox", OUTBOX_KEYS);
         return new Outbox(fsync(f, outbox, "gateway.outbox.fsync"),
                 f.longValue(outbox, "gateway.outbox", 1, 10_000, "fsyncIntervalMs", "fsync_interval_ms"),
                 f.positive(outbox, "expirySeconds", "gateway.outbox.expirySeconds", MAX_OUTBOX_EXPIRY_SECONDS),
@@ -793,6 +985,107 @@ record ConfigFile(
     /** Reads typed fields, collecting every problem instead of stopping at the first. */
     private static final class Fields {
         final List<String> errors = new ArrayList<>();
+        final List<String> warnings = new ArrayList<>();
+        /** The paths of strings whose references could not be replaced; their problem is already listed. */
+        final Set<String> unresolved = new HashSet<>();
+
+        /**
+         * {@code value} without its comment keys, with the references in its strings replaced.
+         *
+         * @param path the value's path, {@code ""} for the document
+         */
+        JsonValue prepare(JsonValue value, String path, Function<String, String> env) {
+            return switch (value.getValueType()) {
+                case OBJECT -> {
+                    JsonObjectBuilder b = JSON.createObjectBuilder();
+                    value.asJsonObject().forEach((key, v) -> {
+                        if (!isComment(key)) {
+                            b.add(key, prepare(v, keyPath(path, key), env));
+                        }
+                    });
+                    yield b.build();
+                }
+                case ARRAY -> {
+                    JsonArrayBuilder b = JSON.createArrayBuilder();
+                    List<JsonValue> items = value.asJsonArray();
+                    for (int i = 0; i < items.size(); i++) {
+                        b.add(prepare(items.get(i), path + "[" + i + "]", env));
+                    }
+                    yield b.build();
+                }
+                case STRING -> {
+                    String s = ((JsonString) value).getString();
+                    String replaced = substitute(s, path, env);
+                    yield replaced.equals(s) ? value : JSON.createValue(replaced);
+                }
+                default -> value;
+            };
+        }
+
+        /**
+         * A string with each {@code ${NAME}} replaced by the variable, each {@code ${NAME:-default}}
+         * by the variable or, when it is unset or empty, the default, and each {@code $${} by
+         * {@code ${}. A missing variable or a malformed reference is a problem naming the path
+         * and the variable, never a value; the string is then returned as it was and its path
+         * marked {@linkplain #unresolved unresolved}.
+         */
+        String substitute(String s, String path, Function<String, String> env) {
+            if (!s.contains("${")) {
+                return s;
+            }
+            StringBuilder out = new StringBuilder(s.length());
+            boolean failed = false;
+            int i = 0;
+            while (i < s.length()) {
+                if (s.startsWith("$${", i)) {
+                    out.append("${");
+                    i += 3;
+                    continue;
+                }
+                if (!s.startsWith("${", i)) {
+                    out.append(s.charAt(i++));
+                    continue;
+                }
+                int close = s.indexOf('}', i + 2);
+                Matcher m = close < 0 ? null : REFERENCE.matcher(s.substring(i + 2, close));
+                if (m == null || !m.matches()) {
+                    errors.add(path + ": a malformed ${...} reference (expected: ${NAME} or ${NAME:-default}, NAME of "
+                            + "letters, digits and _; $${ for a literal ${)");
+                    unresolved.add(path);
+                    return s;
+                }
+                String name = m.group(1);
+                String value = env.apply(name);
+                if (value == null || value.isBlank()) {
+                    if (m.group(2) != null) {
+                        value = m.group(2);
+                    } else {
+                        errors.add(path + ": environment variable " + name + (value == null ? " is not set"
+                                : " is set but empty"));
+                        failed = true;
+                        value = "";
+                    }
+                }
+                out.append(value);
+                i = close + 1;
+            }
+            if (failed) {
+                unresolved.add(path);
+                return s;
+            }
+            return out.toString();
+        }
+
+        /** Warns of each key of {@code object} that is not one of {@code keys}, with a hint when one is near. */
+        void known(JsonObject object, String path, List<String> keys) {
+            for (String key : object.keySet()) {
+                if (!keys.contains(key)) {
+                    warnings.add(keyPath(path, key) + ": unknown key" + hint(key, keys)
+                            .map(h -> " (did you mean \"" + h + "\"?)")
+                            .orElse(" (expected one of: " + String.join(", ", keys) + ")"));
+                }
+            }
+        }
 
         JsonObject object(JsonObject parent, String name, String path) {
             JsonValue v = parent.get(name);
@@ -808,7 +1101,7 @@ record ConfigFile(
 
         Optional<String> string(JsonObject parent, String name, String path) {
             JsonValue v = parent.get(name);
-            if (v == null || v.getValueType() == JsonValue.ValueType.NULL) {
+            if (v == null || v.getValueType() == JsonValue.ValueType.NULL || unresolved.contains(path)) {
                 return Optional.empty();
             }
             if (v instanceof JsonString s && !s.getString().isBlank()) {
@@ -942,6 +1235,9 @@ record ConfigFile(
             List<String> out = new ArrayList<>();
             List<JsonValue> items = v.asJsonArray();
             for (int i = 0; i < items.size(); i++) {
+                if (unresolved.contains(path + "[" + i + "]")) {
+                    continue;
+                }
                 if (items.get(i) instanceof JsonString s && !s.getString().isBlank()) {
                     out.add(s.getString());
                 } else {
@@ -958,14 +1254,13 @@ record ConfigFile(
         }
 
         /**
-         * A secret at {@code <path>.<name>}: a literal, or {@code ${NAME}}. Its value is never part
-         * of a problem.
+         * A secret at {@code <path>.<name>}, its references already replaced. Its value is never
+         * part of a problem.
          *
          * @param required what the secret is, for the problem when it is missing; null when it is
          *     optional
          */
-        Optional<String> secret(JsonObject parent, String name, String path, Function<String, String> env,
-                String required) {
+        Optional<String> secret(JsonObject parent, String name, String path, String required) {
             String key = path + "." + name;
             if (absent(parent, name)) {
                 if (required != null) {
@@ -973,13 +1268,13 @@ record ConfigFile(
                 }
                 return Optional.empty();
             }
-            return string(parent, name, key).flatMap(v -> resolve(v, key, env));
+            return string(parent, name, key);
         }
 
         /** An id given as a non-empty string or as an integer, as a string. */
         Optional<String> id(JsonObject parent, String name, String path) {
             JsonValue v = parent.get(name);
-            if (v == null || v.getValueType() == JsonValue.ValueType.NULL) {
+            if (v == null || v.getValueType() == JsonValue.ValueType.NULL || unresolved.contains(path)) {
                 return Optional.empty();
             }
             Optional<String> id = id(v);
@@ -1002,6 +1297,9 @@ record ConfigFile(
             List<String> out = new ArrayList<>();
             List<JsonValue> items = v.asJsonArray();
             for (int i = 0; i < items.size(); i++) {
+                if (unresolved.contains(path + "[" + i + "]")) {
+                    continue;
+                }
                 Optional<String> id = id(items.get(i));
                 if (id.isPresent()) {
                     out.add(id.get());
@@ -1020,24 +1318,6 @@ record ConfigFile(
                 return Optional.of(n.bigIntegerValue().toString());
             }
             return Optional.empty();
-        }
-
-        /** A literal value, or the environment variable a whole-value {@code ${NAME}} refers to. */
-        Optional<String> resolve(String value, String path, Function<String, String> env) {
-            Matcher m = ENV_REFERENCE.matcher(value);
-            if (m.matches()) {
-                String resolved = env.apply(m.group(1));
-                if (resolved == null || resolved.isBlank()) {
-                    errors.add(path + ": environment variable " + m.group(1) + " is not set");
-                    return Optional.empty();
-                }
-                return Optional.of(resolved);
-            }
-            if (value.startsWith("${")) {
-                errors.add(path + ": a malformed ${...} reference (expected: ${NAME}, NAME of letters, digits and _)");
-                return Optional.empty();
-            }
-            return Optional.of(value);
         }
 
         Optional<URI> httpUrl(String value, String path) {

@@ -64,7 +64,7 @@ final class FileConfigService implements ConfigService {
         GatewayCommand.Effective now = command.effective();
         GatewayBuilder b = now.builder();
         TransportOptions o = now.options();
-        JsonObject kept = kept();
+        JsonObject kept = ConfigFile.prepared(kept(), command.env);
         JsonObject gateway = kept.get("gateway") instanceof JsonObject g ? g : JsonValue.EMPTY_JSON_OBJECT;
         JsonObject auth = gateway.get("auth") instanceof JsonObject a ? a : JsonValue.EMPTY_JSON_OBJECT;
         JsonObjectBuilder limits = Json.createObjectBuilder()
@@ -117,7 +117,7 @@ final class FileConfigService implements ConfigService {
                 command.expect(text);
                 write(file, text);
             }, "config changed through the API");
-            return new Applied(waiting, List.of());
+            return new Applied(waiting, parsed.warnings());
         } catch (IllegalArgumentException e) {
             throw new Rejected(List.of(e.getMessage()));
         } catch (UncheckedIOException e) {

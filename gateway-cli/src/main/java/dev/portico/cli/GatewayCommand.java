@@ -160,14 +160,16 @@ final class GatewayCommand implements Callable<Integer> {
             err.println("error: " + e.getMessage());
             return USAGE;
         }
+        setup.warnings().forEach(w -> err.println("warning: " + w));
         Transport transport;
         TransportOptions options;
         Configured configured;
         try {
-            transport = transport(server != null ? server : setup.file().server().orElse("helidon"));
+            transport = transport(server != null ? server : setup.server());
             options = transportOptions(setup);
             // A fresh start makes fresh channels: those of an earlier run have stopped.
             channels = Map.of();
+            GatewaySetup.prepareStateDir(setup.stateDir());
             configured = configure(setup);
         } catch (IllegalArgumentException e) {
             err.println("error: " + e.getMessage());
@@ -287,6 +289,7 @@ final class GatewayCommand implements Callable<Integer> {
         if (gateway == null || before == null) {
             throw new IllegalStateException("the gateway is not running");
         }
+        next.warnings().forEach(w -> LOG.log(System.Logger.Level.WARNING, w));
         Map<ChannelConfig, Channel> previous = channels;
         List<String> waiting = new ArrayList<>();
         GatewayBuilder builder;
@@ -318,7 +321,7 @@ final class GatewayCommand implements Callable<Integer> {
         if (next.port() != before.port() && next.port() != running.port()) {
             waiting.add("gateway.port");
         }
-        if (!next.file().server().equals(before.file().server())) {
+        if (!next.server().equals(before.server())) {
             waiting.add("gateway.server");
         }
         if (!next.file().sessionsFsync().equals(before.file().sessionsFsync())

@@ -4,9 +4,17 @@ import dev.portico.api.transport.TransportOptions;
 import dev.portico.auth.Credential;
 import dev.portico.auth.SecurityAudit;
 import dev.portico.auth.Tokens;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -16,31 +24,59 @@ import picocli.CommandLine.Option;
  * What {@code portico gateway} and {@code portico security audit} both work from: the options they
  * share, the config file those point to and the environment, resolved into one set of settings.
  * {@code portico cron} resolves the same to find the gateway and its token. Resolving only reads;
- * it creates no file or directory, the token file included.
+ * it creates no file or directory, the token file included ({@link #prepareStateDir} creates the
+ * state directory, for the commands that write).
  *
- * @param stateDir the state directory ({@code --state-dir}, else {@code ~/.portico})
+ * <p>Each setting is taken from the first that gives it: the flag, the environment variable, the
+ * config file, the default. The variables: {@value #STATE_DIR_VARIABLE}, {@value #HOST_VARIABLE},
+ * {@value #PORT_VARIABLE}, {@value #SERVER_VARIABLE}, {@code PORTICO_GATEWAY_TOKEN},
+ * {@code PORTICO_GATEWAY_PASSWORD} and {@code PORTICO_GATEWAY_AUTH_MODE}; one set to an empty
+ * string counts as unset.
+ *
+ * @param stateDir the state directory ({@code --state-dir}, else {@value #STATE_DIR_VARIABLE},
+ *     else {@code ~/.portico})
  * @param configFile the config file that was read, or would have been when it existed
  * @param file the config file's settings; {@link ConfigFile#EMPTY} without one
- * @param host the address to bind ({@code --host}, else {@code gateway.host}, else {@code 127.0.0.1})
- * @param port the port to bind ({@code --port}, else {@code gateway.port}, else 18790)
+ * @param host the address to bind ({@code --host}, else {@value #HOST_VARIABLE}, else
+ *     {@code gateway.host}, else {@code 127.0.0.1})
+ * @param port the port to bind ({@code --port}, else {@value #PORT_VARIABLE}, else
+ *     {@code gateway.port}, else 18790)
+ * @param server the server adapter, {@code helidon} or {@code undertow} ({@value #SERVER_VARIABLE},
+ *     else {@code gateway.server}, else {@code helidon}); {@code portico gateway --server} comes
+ *     before it
  * @param auth how requests are to be authenticated
  */
-record GatewaySetup(Path stateDir, Path configFile, ConfigFile file, String host, int port, Auth auth) {
+record GatewaySetup(Path stateDir, Path configFile, ConfigFile file, String host, int port, String server,
+        Auth auth) {
+
+    /** The environment variable of the state directory, used when {@code --state-dir} is not given. */
+    static final String STATE_DIR_VARIABLE = "PORTICO_STATE_DIR";
+    /** The environment variable of the address to bind, before {@code gateway.host}. */
+    static final String HOST_VARIABLE = "PORTICO_GATEWAY_HOST";
+    /** The environment variable of the port to bind, before {@code gateway.port}. */
+    static final String PORT_VARIABLE = "PORTICO_GATEWAY_PORT";
+    /** The environment variable of the server adapter, before {@code gateway.server}. */
+    static final String SERVER_VARIABLE = "PORTICO_GATEWAY_SERVER";
+    /** The server adapters. */
+    static final List<String> SERVERS = List.of("helidon", "undertow");
 
     /** The command-line options both commands take; a picocli mixin. */
     static final class Options {
-        @Option(names = "--host", paramLabel = "ADDRESS", description = "Address to bind (default: 127.0.0.1).")
+        @Option(names = "--host", paramLabel = "ADDRESS",
+                description = "Address to bind (default: PORTICO_GATEWAY_HOST, else gateway.host, else 127.0.0.1).")
         String host;
 
         @Option(names = "--port", paramLabel = "PORT",
-                description = "Port to bind, 0 for any free port (default: 18790).")
+                description = "Port to bind, 0 for any free port (default: PORTICO_GATEWAY_PORT, else gateway.port, "
+                        + "else 18790).")
         Integer port;
 
         @Option(names = "--token", paramLabel = "TOKEN",
                 description = "API token (default: gateway.auth.token, else <state dir>/token, generated on first run).")
         String token;
 
-        @Option(names = "--state-dir", paramLabel = "DIR", description = "State directory (default: ~/.portico).")
+        @Option(names = "--state-dir", paramLabel = "DIR",
+                description = "State directory (default: PORTICO_STATE_DIR, else ~/.portico).")
         Path stateDir;
 
         @Option(names = "--config", paramLabel = "FILE",
@@ -95,13 +131,81 @@ record GatewaySetup(Path stateDir, Path configFile, ConfigFile file, String host
             "gateway.auth.mode", "gateway.auth.token", "gateway.auth.password");
 
     /**
+     * The state directory, with {@value #STATE_DIR_VARIABLE} from the process environment.
+     *
+     * @param given {@code --state-dir}, or null
+     * @return it, else the variable's directory, else {@code ~/.portico}
+     * @throws IllegalArgumentException when the variable is not a path
+     */
+    static Path stateDir(Path given) {
+        return stateDir(given, System::getenv);
+    }
+
+    /**
      * The state directory.
      *
      * @param given {@code --state-dir}, or null
-     * @return it, else {@code ~/.portico}
+     * @param env looks up environment variables (null when unset)
+     * @return it, else the directory {@value #STATE_DIR_VARIABLE} names, else {@code ~/.portico}
+     * @throws IllegalArgumentException when the variable is not a path
      */
-    static Path stateDir(Path given) {
-        return given != null ? given : Path.of(System.getProperty("user.home"), ".portico");
+    static Path stateDir(Path given, Function<String, String> env) {
+        if (given != null) {
+            return given;
+        }
+        Optional<String> variable = variable(env, STATE_DIR_VARIABLE);
+        if (variable.isPresent()) {
+            try {
+                return Path.of(variable.get());
+            } catch (InvalidPathException e) {
+                throw new IllegalArgumentException(STATE_DIR_VARIABLE + ": not a path (" + e.getReason() + ")", e);
+            }
+        }
+        return Path.of(System.getProperty("user.home"), ".portico");
+    }
+
+    /**
+     * Makes the state directory ready before anything is written to it: creates it, with mode 0700
+     * where the file system is POSIX, when it is missing; an existing one is left as it is, and
+     * must be a directory this process can read and write.
+     *
+     * @param dir the state directory
+     * @throws UncheckedIOException with one line naming the directory, what is wrong and the remedy,
+     *     such as {@code state directory /x: not writable (permission denied); choose another with
+     *     --state-dir or PORTICO_STATE_DIR}
+     */
+    static void prepareStateDir(Path dir) {
+        try {
+            if (Files.exists(dir) && !Files.isDirectory(dir)) {
+                throw new NotDirectoryException(dir.toString());
+            }
+            Tokens.createOwnerOnlyDirectory(dir);
+            if (!Files.isReadable(dir) || !Files.isExecutable(dir)) {
+                throw new IOException("not readable (permission denied)");
+            }
+            if (!Files.isWritable(dir)) {
+                throw new IOException("not writable (permission denied)");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("state directory " + dir + ": " + why(dir, e) + "; choose another with "
+                    + "--state-dir or " + STATE_DIR_VARIABLE, e);
+        }
+    }
+
+    /** What is wrong with the state directory, in a few words. */
+    private static String why(Path dir, IOException e) {
+        String other = e instanceof FileSystemException f && f.getFile() != null && !Path.of(f.getFile()).equals(dir)
+                ? f.getFile() : null;
+        return switch (e) {
+            case NotDirectoryException n -> other == null ? "not a directory" : "cannot be created (" + other
+                    + " is not a directory)";
+            case FileAlreadyExistsException x -> "cannot be created (" + (other == null ? dir : other)
+                    + " is not a directory)";
+            case AccessDeniedException a -> other == null && Files.exists(dir) ? "not writable (permission denied)"
+                    : "cannot be created (permission denied" + (other == null ? "" : " on " + other) + ")";
+            case FileSystemException f -> f.getReason() != null ? f.getReason() : String.valueOf(f.getMessage());
+            default -> e.getMessage();
+        };
     }
 
     /**
@@ -116,17 +220,11 @@ record GatewaySetup(Path stateDir, Path configFile, ConfigFile file, String host
     }
 
     private static GatewaySetup resolve(Options options, Function<String, String> env, Predicate<String> matters) {
-        Path state = stateDir(options.stateDir);
+        Path state = stateDir(options.stateDir, env);
         Path configFile = configFile(state, options.config);
-        ConfigFile file = ConfigFile.EMPTY;
-        if (options.config != null || Files.exists(configFile)) {
-            try {
-                file = ConfigFile.read(configFile, env, matters);
-            } catch (ConfigFile.Invalid e) {
-                throw new IllegalArgumentException("config " + e.getMessage(), e);
-            }
-        }
-        return resolve(options, env, file);
+        ConfigFile file = options.config != null || Files.exists(configFile) ? read(configFile, env, matters)
+                : ConfigFile.EMPTY;
+        return resolve(options, env, file, matters);
     }
 
     /**
@@ -140,11 +238,64 @@ record GatewaySetup(Path stateDir, Path configFile, ConfigFile file, String host
      * @throws IllegalArgumentException naming the flag, key or variable at fault
      */
     static GatewaySetup resolve(Options options, Function<String, String> env, ConfigFile file) {
-        Path state = stateDir(options.stateDir);
+        return resolve(options, env, file, problem -> true);
+    }
+
+    private static GatewaySetup resolve(Options options, Function<String, String> env, ConfigFile file,
+            Predicate<String> matters) {
+        Path state = stateDir(options.stateDir, env);
         Path configFile = configFile(state, options.config);
-        String host = options.host != null ? options.host : file.host().orElse("127.0.0.1");
-        int port = options.port != null ? options.port : file.port().orElse(TransportOptions.DEFAULT_PORT);
-        return new GatewaySetup(state, configFile, file, host, port, auth(options, env, state, configFile, file));
+        String host = Optional.ofNullable(options.host).or(() -> variable(env, HOST_VARIABLE)).or(file::host)
+                .orElse("127.0.0.1");
+        int port = options.port != null ? options.port
+                : port(env).orElseGet(() -> file.port().orElse(TransportOptions.DEFAULT_PORT));
+        Optional<String> serverVariable = variable(env, SERVER_VARIABLE);
+        String server = serverVariable.or(file::server).orElse("helidon");
+        String badServer = SERVER_VARIABLE + ": " + server + " (expected: " + String.join(" or ", SERVERS) + ")";
+        if (serverVariable.isPresent() && !SERVERS.contains(server.toLowerCase(Locale.ROOT)) && matters.test(badServer)) {
+            throw new IllegalArgumentException(badServer);
+        }
+        return new GatewaySetup(state, configFile, file, host, port, server, auth(options, env, state, configFile, file));
+    }
+
+    private static ConfigFile read(Path configFile, Function<String, String> env, Predicate<String> matters) {
+        try {
+            return ConfigFile.read(configFile, env, matters);
+        } catch (ConfigFile.Invalid e) {
+            throw new IllegalArgumentException("config " + e.getMessage(), e);
+        }
+    }
+
+    /** An environment variable that is set and not blank. */
+    private static Optional<String> variable(Function<String, String> env, String name) {
+        return Optional.ofNullable(env.apply(name)).filter(v -> !v.isBlank()).map(String::strip);
+    }
+
+    /** {@value #PORT_VARIABLE}, checked. */
+    private static Optional<Integer> port(Function<String, String> env) {
+        return variable(env, PORT_VARIABLE).map(value -> {
+            try {
+                int port = Integer.parseInt(value);
+                if (port >= 0 && port <= 65535) {
+                    return port;
+                }
+            } catch (NumberFormatException e) {
+                // Reported below with the expectation.
+            }
+            throw new IllegalArgumentException(PORT_VARIABLE + ": \"" + value + "\" (expected: a port, 0..65535, "
+                    + "0 for any free port)");
+        });
+    }
+
+    /**
+     * What the config file holds that is not used, such as an unknown key, one line each and
+     * naming the file: {@code config /home/me/.portico/config.json: gateway.prot: unknown key (did
+     * you mean "port"?)}.
+     *
+     * @return the warnings; empty without a config file
+     */
+    List<String> warnings() {
+        return file.warnings().stream().map(w -> "config " + configFile + ": " + w).toList();
     }
 
     private static Auth auth(Options options, Function<String, String> env, Path state, Path configFile,

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Portico.Version.class,
         description = "A gateway for personal AI agents.",
-        subcommands = {GatewayCommand.class, SecurityCommand.class, CronCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {OnboardCommand.class, GatewayCommand.class, SecurityCommand.class, CronCommand.class, CommandLine.HelpCommand.class})
 public final class Portico implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

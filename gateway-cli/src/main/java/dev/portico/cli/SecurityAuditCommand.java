@@ -43,6 +43,7 @@ final class SecurityAuditCommand implements Callable<Integer> {
         List<SecurityAudit.Finding> findings;
         try {
             GatewaySetup setup = GatewaySetup.resolve(shared, env);
+            setup.warnings().forEach(w -> err.println("warning: " + w));
             Optional<String> stored = setup.auth().tokenFile().flatMap(Tokens::load);
             findings = SecurityAudit.run(setup.auditSettings(stored));
         } catch (IllegalArgumentException | UncheckedIOException e) {

@@ -56,7 +56,8 @@ final class ServiceCommand implements Callable<Integer> {
     private static final String PREFIX = "portico gateway service: ";
     /** Variables of the user's shell that the service manager does not pass on to the gateway. */
     private static final List<String> SHELL_ONLY = List.of("PORTICO_GATEWAY_TOKEN", "PORTICO_GATEWAY_PASSWORD",
-            "PORTICO_GATEWAY_AUTH_MODE");
+            "PORTICO_GATEWAY_AUTH_MODE", GatewaySetup.HOST_VARIABLE, GatewaySetup.PORT_VARIABLE,
+            GatewaySetup.SERVER_VARIABLE);
     private static final Pattern UNIT_STATE = Pattern.compile("[a-z-]+");
     private static final Pattern LAUNCHD_PID = Pattern.compile("\"PID\"\\s*=\\s*(\\d+)");
     private static final Pattern TASK_STATUS = Pattern.compile("(?m)^\\s*Status:\\s*(\\S.*?)\\s*$");
@@ -281,9 +282,12 @@ final class ServiceCommand implements Callable<Integer> {
             }
         }
 
-        /** The state directory, absolute. */
+        /** The state directory, absolute: {@code --state-dir}, else {@code PORTICO_STATE_DIR}, else {@code ~/.portico}. */
         Path stateDir() {
-            return (stateDir != null ? stateDir : service.home.resolve(".portico")).toAbsolutePath().normalize();
+            String variable = service.env.apply(GatewaySetup.STATE_DIR_VARIABLE);
+            Path dir = stateDir != null ? stateDir : variable != null && !variable.isBlank() ? Path.of(variable.strip())
+                    : service.home.resolve(".portico");
+            return dir.toAbsolutePath().normalize();
         }
 
         /** Where the definition is, or goes. */

@@ -166,8 +166,12 @@ class ConfigApiIT {
     void withoutAConfigFileAPatchCreatesOneReadableByItsOwnerOnly() throws Exception {
         withGateway(cmd -> {
             String token = Files.readString(state.resolve("token")).strip();
-            HttpResponse<String> r = call("PATCH", "/api/config", token, "{\"gateway\":{\"corsOrigins\":[\"https://a.example\"]}}");
+            HttpResponse<String> r = call("PATCH", "/api/config", token,
+                    "{\"gateway\":{\"//why\":\"the console\",\"prot\":1,\"corsOrigins\":[\"https://a.example\"]}}");
             assertEquals(200, r.statusCode(), r.body());
+            assertEquals("gateway.prot: unknown key (did you mean \"port\"?)", json(r).getJsonArray("warnings").getString(0));
+            assertEquals("the console", ConfigFile.json(config()).getJsonObject("gateway").getString("//why"),
+                    "comment keys are part of the document");
             assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
                     Files.getPosixFilePermissions(config())));
             assertEquals("https://a.example", ConfigFile.json(config()).getJsonObject("gateway").getJsonArray("corsOrigins")

@@ -212,20 +212,51 @@ class ConfigFileChannelsTest {
     }
 
     @Test
-    void anUnknownKeyIsAProblemSoThatATypoNeverDropsASecret() throws Exception {
-        String m = channelProblems("""
-                {"type": "telegram", "botToken": "%s", "webhookSecrett": "literal-SECRET"},
-                {"type": "slack", "botToken": "%s", "signingSecret": "%s", "callbackUrl": "https://x.example"},
-                {"type": "webhook", "name": "ci", "secret": "s", "apiBase": "https://x.example"},
-                {"type": "discord", "name": "bot", "botToken": "%s", "applicationId": "1", "publicKey": "%s"}
+    void anUnknownKeyIsAWarningWithAHintAndTheChannelStillBuilds() throws Exception {
+        ConfigFile config = read("""
+                {"gateway": {"channels": [
+                  {"type": "telegram", "botToken": "%s", "webhookSecrett": "literal-SECRET", "pollTimeout": 5},
+                  {"type": "slack", "botToken": "%s", "signingSecret": "%s", "callbackUrl": "https://x.example"},
+                  {"type": "webhook", "name": "ci", "secret": "s", "apiBase": "https://x.example", "colour": "red"},
+                  {"type": "discord", "name": "bot", "botToken": "%s", "applicationId": "1", "publicKey": "%s"}
+                ]}}
                 """.formatted(TELEGRAM_TOKEN, SLACK_TOKEN, SLACK_SIGNING, DISCORD_TOKEN, DISCORD_KEY));
-        assertHas(m,
-                "gateway.channels[0].webhookSecrett: unknown key for a telegram channel (expected: type, account, "
+        assertEquals(4, config.channels().size());
+        assertEquals(List.of(
+                "gateway.channels[0].webhookSecrett: unknown key for a telegram channel (did you mean \"webhookSecret\"?)",
+                "gateway.channels[0].pollTimeout: unknown key for a telegram channel (expected: type, account, "
                         + "allowedChats, allowedUsers, timeoutSeconds, botToken, mode, webhookSecret, pollTimeoutSeconds, "
                         + "apiBase)",
-                "gateway.channels[1].callbackUrl: unknown key for a slack channel",
-                "gateway.channels[2].apiBase: unknown key for a webhook channel",
-                "gateway.channels[3].name: only a webhook channel takes a name (a discord channel is named discord)");
+                "gateway.channels[1].callbackUrl: unknown key for a slack channel (only a webhook channel takes it)",
+                "gateway.channels[2].apiBase: unknown key for a webhook channel (only a discord, slack or telegram "
+                        + "channel takes it)",
+                "gateway.channels[2].colour: unknown key for a webhook channel (expected: type, account, allowedChats, "
+                        + "allowedUsers, timeoutSeconds, name, secret, standardWebhooks, callbackUrl, maxMessageLength)",
+                "gateway.channels[3].name: unknown key for a discord channel (only a webhook channel takes a name; a "
+                        + "discord channel is named discord)"), config.warnings());
+        assertFalse(config.warnings().toString().contains("literal-SECRET"), "a value is never shown");
+    }
+
+    @Test
+    void aMisspelledSecretStillStopsTheFileAsARequiredKeyIsMissing() throws Exception {
+        String m = channelProblems("""
+                {"type": "slack", "botToken": "%s", "signing_secret": "literal-SECRET"}
+                """.formatted(SLACK_TOKEN));
+        assertHas(m, "gateway.channels[0].signingSecret: required",
+                "\n  warning: gateway.channels[0].signing_secret: unknown key for a slack channel (did you mean "
+                        + "\"signingSecret\"?)");
+    }
+
+    @Test
+    void aMisspelledAllowListIsAProblemSinceLeavingItOutLetsEveryoneIn() throws Exception {
+        String m = channelProblems("""
+                {"type": "telegram", "botToken": "%s", "allowedChat": [42]},
+                {"type": "webhook", "name": "ci", "secret": "s", "allowed_users": ["u1"]}
+                """.formatted(TELEGRAM_TOKEN));
+        assertHas(m,
+                "gateway.channels[0].allowedChat: unknown key for a telegram channel (did you mean \"allowedChats\"? "
+                        + "a misspelled allow-list would let everyone in)",
+                "gateway.channels[1].allowed_users: unknown key for a webhook channel (did you mean \"allowedUsers\"?");
     }
 
     @Test

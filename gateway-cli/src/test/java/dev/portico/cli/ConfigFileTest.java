@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -266,5 +267,160 @@ class ConfigFileTest {
 
         String big = problems("{\"gateway\": {\"auth\": {\"rateLimit\": {\"maxAttempts\": 3000000000}}}}");
         assertTrue(big.contains("gateway.auth.rateLimit.maxAttempts: 3000000000 (expected: > 0, at most 2147483647)"), big);
+    }
+
+    ConfigFile read(String json, Map<String, String> env) throws Exception {
+        Path file = dir.resolve("config.json");
+        Files.writeString(file, json);
+        return ConfigFile.read(file, env::get);
+    }
+
+    String problems(String json, Map<String, String> env) throws Exception {
+        Path file = dir.resolve("config.json");
+        Files.writeString(file, json);
+        return assertThrows(ConfigFile.Invalid.class, () -> ConfigFile.read(file, env::get)).getMessage();
+    }
+
+    @Test
+    void referencesAreReplacedInEveryStringEmbeddedOrWhole() throws Exception {
+        ConfigFile config = read("""
+                {"gateway": {"host": "${BIND}", "server": "${SERVER:-undertow}",
+                             "corsOrigins": ["https://${CONSOLE_HOST}:${CONSOLE_PORT:-8443}"],
+                             "cron": {"timezone": "${TZ_NAME:-UTC}"}},
+                 "providers": {"local": {"base_url": "http://${LLM_HOST:-localhost}:11434/v1"}},
+                 "agents": {"defaults": {"model": "local/${MODEL}", "system_prompt": "You serve ${USER_NAME}."}}}
+                """, Map.of("BIND", "0.0.0.0", "CONSOLE_HOST", "console.example.com", "LLM_HOST", "gpu-box",
+                "MODEL", "llama3.2", "USER_NAME", "Ada", "TZ_NAME", ""));
+        assertEquals(Optional.of("0.0.0.0"), config.host());
+        assertEquals(Optional.of("undertow"), config.server(), "the default of an unset variable");
+        assertEquals(List.of("https://console.example.com:8443"), config.corsOrigins());
+        assertEquals(Optional.of(java.time.ZoneId.of("UTC")), config.cron().timezone(), "an empty variable takes the default");
+        assertEquals(URI.create("http://gpu-box:11434/v1"), config.providers().get("local").baseUrl());
+        assertEquals(Optional.of("local/llama3.2"), config.agentDefaults().primary());
+        assertEquals(Optional.of("You serve Ada."), config.agentDefaults().systemPrompt());
+        assertEquals(List.of(), config.warnings());
+    }
+
+    @Test
+    void aDoubledDollarWritesALiteralReferenceThatIsNotReadAgain() throws Exception {
+        ConfigFile config = read("""
+                {"gateway": {"auth": {"token": "$${NOT_A_VARIABLE}-0123456789"}},
+                 "agents": {"defaults": {"system_prompt": "Costs $5; write $${name} and $$ as they are."}}}
+                """, Map.of("NOT_A_VARIABLE", "surprise"));
+        assertEquals(Optional.of("${NOT_A_VARIABLE}-0123456789"), config.auth().token());
+        assertEquals(Optional.of("Costs $5; write ${name} and $$ as they are."), config.agentDefaults().systemPrompt());
+    }
+
+    @Test
+    void aMissingVariableIsAProblemNamingThePathAndTheVariableNeverAValue() throws Exception {
+        String m = problems("""
+                {"gateway": {"host": "${BIND_HOST}", "auth": {"password": "${EMPTY_ONE}"},
+                             "corsOrigins": ["https://${A}.example.com:${B}"],
+                             "channels": [{"type": "webhook", "name": "${HOOK_NAME}", "secret": "${HOOK_SECRET:-}"}]},
+                 "agents": {"defaults": {"system_prompt": "${PROMPT:-}"}}}
+                """, Map.of("EMPTY_ONE", " ", "A", "console"));
+        for (String expected : List.of(
+                "gateway.host: environment variable BIND_HOST is not set",
+                "gateway.auth.password: environment variable EMPTY_ONE is set but empty",
+                "gateway.corsOrigins[0]: environment variable B is not set",
+                "gateway.channels[0].name: environment variable HOOK_NAME is not set",
+                "gateway.channels[0].secret: expected a non-empty string",
+                "agents.defaults.system_prompt: expected a non-empty string")) {
+            assertTrue(m.contains(expected), () -> "missing <" + expected + "> in:\n" + m);
+        }
+        assertFalse(m.contains("console"), "no value is shown:\n" + m);
+        assertFalse(m.contains("gateway.channels[0].name: required"), "a reference is not a missing key:\n" + m);
+        assertEquals(6, m.lines().count() - 1, "one problem per mistake:\n" + m);
+    }
+
+    @Test
+    void malformedOrNestedReferencesAreProblems() throws Exception {
+        String m = problems("""
+                {"gateway": {"host": "${BIND", "server": "${1ST}"},
+                 "agents": {"defaults": {"system_prompt": "${A:-${B}}", "model": "x/${A-b}"}}}
+                """, Map.of());
+        for (String path : List.of("gateway.host", "gateway.server", "agents.defaults.system_prompt",
+                "agents.defaults.model")) {
+            assertTrue(m.contains(path + ": a malformed ${...} reference (expected: ${NAME} or ${NAME:-default}"),
+                    () -> path + " in:\n" + m);
+        }
+    }
+
+    @Test
+    void keysStartingWithTwoSlashesAreCommentsAtAnyLevel() throws Exception {
+        ConfigFile config = read("""
+                {"//": "a comment",
+                 "// gateway": {"port": "not even checked", "token": "${UNSET_IN_A_COMMENT}"},
+                 "gateway": {"// port": "the port to bind", "port": 18800,
+                             "rateLimits": {"//": "requests per minute", "chat": 30},
+                             "auth": {"//": ["any", "value"], "token": "comment-test-token-0123"},
+                             "channels": [{"//": "the CI hook", "type": "webhook", "name": "ci", "secret": "s"}]},
+                 "providers": {"//": "OpenAI-compatible servers",
+                               "local": {"// why": "no key", "base_url": "http://127.0.0.1:11434/v1"}},
+                 "//agents": {"defaults": {"model": "nowhere/x"}}}
+                """, Map.of());
+        assertEquals(18800, config.port().getAsInt());
+        assertEquals(Map.of("chat", 30), config.rateLimits());
+        assertEquals(List.of("local"), List.copyOf(config.providers().keySet()), "a comment is not a provider");
+        assertEquals(1, config.channels().size());
+        assertEquals(ConfigFile.AgentDefaults.NONE, config.agentDefaults(), "a commented-out section is not read");
+        assertEquals(List.of(), config.warnings());
+    }
+
+    @Test
+    void unknownKeysAreWarningsWithTheNearestKnownKey() throws Exception {
+        ConfigFile config = read("""
+                {"gatewya": {},
+                 "gateway": {"prot": 1, "Host": "h", "auth": {"tokne": "x", "rateLimit": {"max_attempts": 3}},
+                             "limits": {"max_body_bytes": 1, "maxBodyByte": 2, "tls": true},
+                             "sessions": {"fsnyc": "always"}, "cron": {"timeZone": "UTC"}, "outbox": {"concurency": 2},
+                             "auth2": {}},
+                 "providers": {"local": {"base_url": "http://127.0.0.1:11434/v1", "apikey": "k"}},
+                 "agents": {"default": {}, "defaults": {"systemprompt": "hi", "model": {"primary": "local/m",
+                            "fallback": []}}}}
+                """, Map.of());
+        assertEquals(Stream.of(
+                "gatewya: unknown key (did you mean \"gateway\"?)",
+                "gateway.prot: unknown key (did you mean \"port\"?)",
+                "gateway.Host: unknown key (did you mean \"host\"?)",
+                "gateway.auth2: unknown key (did you mean \"auth\"?)",
+                "gateway.auth.tokne: unknown key (did you mean \"token\"?)",
+                "gateway.limits.max_body_bytes: unknown key (did you mean \"maxBodyBytes\"?)",
+                "gateway.limits.maxBodyByte: unknown key (did you mean \"maxBodyBytes\"?)",
+                "gateway.limits.tls: unknown key (expected one of: maxBodyBytes, maxHeaderBytes, idleTimeoutSeconds, "
+                        + "maxWebSocketFrameBytes, maxQueuedOutboundBytes, drainTimeoutSeconds, runTimeoutSeconds, "
+                        + "maxConcurrentRuns, runQueueTimeoutSeconds, runGraceSeconds, maxEventStreams)",
+                "gateway.sessions.fsnyc: unknown key (did you mean \"fsync\"?)",
+                "gateway.auth.rateLimit.max_attempts: unknown key (did you mean \"maxAttempts\"?)",
+                "gateway.cron.timeZone: unknown key (did you mean \"timezone\"?)",
+                "gateway.outbox.concurency: unknown key (did you mean \"concurrency\"?)",
+                "providers.local.apikey: unknown key (did you mean \"api_key\"?)",
+                "agents.default: unknown key (did you mean \"defaults\"?)",
+                "agents.defaults.systemprompt: unknown key (did you mean \"system_prompt\"?)",
+                "agents.defaults.model.fallback: unknown key (did you mean \"fallbacks\"?)").sorted().toList(),
+                config.warnings().stream().sorted().toList());
+        assertEquals(Optional.of("local/m"), config.agentDefaults().primary(), "the rest is read as usual");
+    }
+
+    @Test
+    void credentialEntriesWarnOfUnknownKeysAndRateLimitClassesStayProblems() throws Exception {
+        ConfigFile config = read("""
+                {"gateway": {"auth": {"token": "operator-token-0123456789",
+                  "credentials": [{"label": "ci", "token": "ci-token-0123456789abc", "role": "chat", "rol": "x"}]}}}
+                """, Map.of());
+        assertEquals(List.of("gateway.auth.credentials[0].rol: unknown key (did you mean \"role\"?)"), config.warnings());
+        assertTrue(problems("{\"gateway\": {\"rateLimits\": {\"caht\": 5}}}", Map.of())
+                .contains("gateway.rateLimits.caht: unknown class (expected: one of chat, strict, default)"));
+    }
+
+    @Test
+    void aHintIsGivenOnlyWhenAKeyIsNear() {
+        List<String> keys = List.of("host", "port", "server");
+        assertEquals(Optional.of("port"), ConfigFile.hint("prot", keys), "two letters swapped");
+        assertEquals(Optional.of("port"), ConfigFile.hint("PORT", keys), "case");
+        assertEquals(Optional.of("server"), ConfigFile.hint("srvr", keys), "two letters dropped");
+        assertEquals(Optional.empty(), ConfigFile.hint("listen", keys));
+        assertEquals(Optional.empty(), ConfigFile.hint("po", keys), "too short to guess");
+        assertEquals(Optional.of("maxTokens"), ConfigFile.hint("max-tokens", List.of("max_tokens", "maxTokens").reversed()));
     }
 }
