@@ -17,6 +17,7 @@ import dev.portico.core.FileSessionStore;
 import dev.portico.core.FsyncPolicy;
 import dev.portico.core.Gateway;
 import dev.portico.core.GatewayBuilder;
+import dev.portico.core.GatewayLog;
 import dev.portico.core.ModelInfo;
 import dev.portico.core.OpenAiCompatibleAgent;
 import dev.portico.core.ProviderInfo;
@@ -41,6 +42,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Function;
+import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -50,7 +52,7 @@ import picocli.CommandLine.Option;
 @Command(name = "gateway", mixinStandardHelpOptions = true, versionProvider = Portico.Version.class,
         description = "Run the gateway in the foreground; Ctrl-C stops it gracefully.",
         subcommands = {ProcessCommands.Status.class, ProcessCommands.Stop.class, ProcessCommands.Restart.class,
-                ServiceCommand.class})
+                ServiceCommand.class, LogsCommand.class})
 final class GatewayCommand implements Callable<Integer> {
     private static final System.Logger LOG = System.getLogger(GatewayCommand.class.getName());
     /** Exit code for a bad command line or config, or a critical finding of the security audit. */
@@ -111,6 +113,8 @@ final class GatewayCommand implements Callable<Integer> {
     private Map<ChannelConfig, Channel> channels = Map.of();
     /** The config's lock, held from the first start to the end, across restarts. */
     private ProcessLock lock;
+    /** {@code <state dir>/logs/gateway.log}, on the root logger from the first start to the end, across restarts. */
+    private GatewayLog log;
 
     /** Stops the gateway without a signal, as Ctrl-C would; for tests. */
     void requestStop() {
@@ -140,6 +144,11 @@ final class GatewayCommand implements Callable<Integer> {
                 spec.commandLine().getOut().println("Restarting…");
             }
         } finally {
+            if (log != null) {
+                Logger.getLogger("").removeHandler(log);
+                log.close();
+                log = null;
+            }
             if (lock != null) {
                 lock.close();
             }
@@ -188,6 +197,7 @@ final class GatewayCommand implements Callable<Integer> {
                 return FAILED;
             }
         }
+        openLog(setup, apiToken, err).ifPresent(builder::log);
         builder.restartHandler(this::requestRestart);
         return serve(setup, lock, builder, transport, options, storedToken, apiToken, modelAgent, out, err);
     }
@@ -266,7 +276,9 @@ final class GatewayCommand implements Callable<Integer> {
         Map<ChannelConfig, Channel> previous = channels;
         List<String> waiting = new ArrayList<>();
         try {
-            waiting.addAll(gateway.reconfigure(configure(next).builder()));
+            Configured configured = configure(next);
+            openLog(next, configured.apiToken(), spec.commandLine().getErr());
+            waiting.addAll(gateway.reconfigure(configured.builder()));
         } catch (UncheckedIOException e) {
             channels = previous;
             throw new IllegalArgumentException(e.getMessage(), e);
@@ -295,6 +307,33 @@ final class GatewayCommand implements Callable<Integer> {
         LOG.log(System.Logger.Level.INFO, "config reloaded (" + why + ")" + (waiting.isEmpty() ? ""
                 : "; restart required for: " + String.join(", ", waiting)));
         return waiting;
+    }
+
+    /**
+     * Opens {@code <state dir>/logs/gateway.log} and puts it on the root logger, on the first start
+     * (a restart or a reload keeps it); registers every secret the setup knows for redaction first.
+     *
+     * @return the log; empty when it cannot be opened (said on {@code err}; the gateway runs without)
+     */
+    private Optional<GatewayLog> openLog(GatewaySetup setup, Optional<String> apiToken, PrintWriter err) {
+        GatewayLog open = log;
+        boolean fresh = open == null;
+        if (fresh) {
+            try {
+                Tokens.createOwnerOnlyDirectory(setup.stateDir());
+                open = GatewayLog.open(setup.stateDir().resolve("logs"));
+            } catch (IOException | UncheckedIOException e) {
+                err.println("warning: no log file: " + e.getMessage());
+                err.flush();
+                return Optional.empty();
+            }
+        }
+        LogSecrets.of(setup, apiToken, env, apiKeyEnv).forEach(open::redact);
+        if (fresh) {
+            Logger.getLogger("").addHandler(open);
+            log = open;
+        }
+        return Optional.of(open);
     }
 
     /** Reloads on a change of the config file or SIGHUP; null when its directory cannot be watched. */
