@@ -721,6 +721,14 @@ public final class GatewayLog extends Handler implements AutoCloseable {
             return parse(line, LogRedactor::patterns);
         }
 
+        /**
+         * Reads one line of a log file, redacting its text values with {@code redact} and the
+         * values of fields named like a secret whatever they are.
+         *
+         * @param line the line
+         * @param redact what redacts a text
+         * @return the entry
+         */
         static Entry parse(String line, UnaryOperator<String> redact) {
             String text = line.strip();
             Map<String, Object> read = LogJson.read(text);
