@@ -29,9 +29,9 @@ import picocli.CommandLine.Option;
  * until interrupted. It reads the files directly, so it works whether the gateway runs or not.
  */
 @Command(name = "logs", mixinStandardHelpOptions = true,
-        description = "Print the gateway's log (<state dir>/logs/gateway.log) as readable lines: the newest first "
-                + "--lines entries, then, with --follow, each new one until Ctrl-C. Works whether or not the gateway "
-                + "runs. Exit code 1 when there is no log.")
+        description = "Print the gateway's log (<state dir>/logs/gateway.log) as readable lines: the newest --lines "
+                + "entries, then, with --follow, each new one until Ctrl-C. Works whether or not the gateway runs. "
+                + "Exit code 1 when there is no log.")
 final class LogsCommand implements Callable<Integer> {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSS");
     private static final Set<String> OWN = Set.of("time", "level", "logger", "msg");
