@@ -17,6 +17,7 @@ import dev.portico.core.FileSessionStore;
 import dev.portico.core.FsyncPolicy;
 import dev.portico.core.Gateway;
 import dev.portico.core.GatewayBuilder;
+import dev.portico.core.GatewayLog;
 import dev.portico.core.ModelInfo;
 import dev.portico.core.OpenAiCompatibleAgent;
 import dev.portico.core.ProviderInfo;
@@ -41,6 +42,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Function;
+import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -50,7 +52,7 @@ import picocli.CommandLine.Option;
 @Command(name = "gateway", mixinStandardHelpOptions = true, versionProvider = Portico.Version.class,
         description = "Run the gateway in the foreground; Ctrl-C stops it gracefully.",
         subcommands = {ProcessCommands.Status.class, ProcessCommands.Stop.class, ProcessCommands.Restart.class,
-                ServiceCommand.class})
+                ServiceCommand.class, LogsCommand.class})
 final class GatewayCommand implements Callable<Integer> {
     private static final System.Logger LOG = System.getLogger(GatewayCommand.class.getName());
     /** Exit code for a bad command line or config, or a critical finding of the security audit. */
@@ -115,6 +117,8 @@ final class GatewayCommand implements Callable<Integer> {
     private Map<ChannelConfig, Channel> channels = Map.of();
     /** The config's lock, held from the first start to the end, across restarts. */
     private ProcessLock lock;
+    /** {@code <state dir>/logs/gateway.log}, on the root logger from the first start to the end, across restarts. */
+    private GatewayLog log;
 
     /** Stops the gateway without a signal, as Ctrl-C would; for tests. */
     void requestStop() {
@@ -144,6 +148,11 @@ final class GatewayCommand implements Callable<Integer> {
                 spec.commandLine().getOut().println("Restarting…");
             }
         } finally {
+            if (log != null) {
+                Logger.getLogger("").removeHandler(log);
+                log.close();
+                log = null;
+            }
             if (lock != null) {
                 lock.close();
             }
@@ -194,6 +203,7 @@ final class GatewayCommand implements Callable<Integer> {
                 return FAILED;
             }
         }
+        openLog(setup, apiToken, err).ifPresent(builder::log);
         builder.restartHandler(this::requestRestart).configService(new FileConfigService(this, setup.configFile()))
                 .channelKinds(ChannelConfig.TYPES.toArray(String[]::new));
         return serve(setup, lock, builder, transport, options, storedToken, apiToken, modelAgent, out, err);
@@ -294,8 +304,10 @@ final class GatewayCommand implements Callable<Integer> {
         List<String> waiting = new ArrayList<>();
         GatewayBuilder builder;
         try {
-            builder = configure(next).builder();
+            Configured configured = configure(next);
+            builder = configured.builder();
             builder.validate();
+            openLog(next, configured.apiToken(), spec.commandLine().getErr());
         } catch (UncheckedIOException e) {
             channels = previous;
             throw new IllegalArgumentException(e.getMessage(), e);
@@ -371,6 +383,67 @@ final class GatewayCommand implements Callable<Integer> {
         if (w != null) {
             w.expect(content);
         }
+    }
+
+    /**
+     * Makes the handlers a logger has now (the console) write what they format as the log does:
+     * with every secret redacted.
+     *
+     * @param logger the logger, the root one
+     * @param log the log whose redaction applies
+     */
+    static void redactConsole(Logger logger, GatewayLog log) {
+        for (java.util.logging.Handler h : logger.getHandlers()) {
+            java.util.logging.Formatter plain = h.getFormatter();
+            if (plain == null) {
+                continue;
+            }
+            h.setFormatter(new java.util.logging.Formatter() {
+                @Override
+                public String format(java.util.logging.LogRecord r) {
+                    return log.redacted(plain.format(r));
+                }
+
+                @Override
+                public String getHead(java.util.logging.Handler handler) {
+                    return plain.getHead(handler);
+                }
+
+                @Override
+                public String getTail(java.util.logging.Handler handler) {
+                    return plain.getTail(handler);
+                }
+            });
+        }
+    }
+
+    /**
+     * Opens {@code <state dir>/logs/gateway.log} and puts it on the root logger, on the first start
+     * (a restart or a reload keeps it); registers every secret the setup knows for redaction first.
+     *
+     * @return the log; empty when it cannot be opened (said on {@code err}; the gateway runs without)
+     */
+    private Optional<GatewayLog> openLog(GatewaySetup setup, Optional<String> apiToken, PrintWriter err) {
+        GatewayLog open = log;
+        boolean fresh = open == null;
+        if (fresh) {
+            try {
+                Tokens.createOwnerOnlyDirectory(setup.stateDir());
+                open = GatewayLog.open(setup.stateDir().resolve("logs"));
+            } catch (IOException | UncheckedIOException e) {
+                err.println("warning: no log file: " + e.getMessage());
+                err.flush();
+                return Optional.empty();
+            }
+        }
+        LogSecrets.of(setup, apiToken, env, apiKeyEnv).forEach(open::redact);
+        if (fresh) {
+            Logger root = Logger.getLogger("");
+            redactConsole(root, open);
+            root.addHandler(open);
+            log = open;
+        }
+        return Optional.of(open);
     }
 
     /** Reloads on a change of the config file or SIGHUP; null when its directory cannot be watched. */

@@ -286,11 +286,11 @@ final class ServiceDefinition {
      * Where the gateway's output goes on macOS and Windows; on Linux it goes to the journal.
      *
      * @param in the inputs
-     * @return {@code <state dir>/logs/gateway.log}
+     * @return {@code <state dir>/logs/console.log} (the JSON log, {@code gateway.log}, is the gateway's own)
      */
     static String logFile(Inputs in) {
         String sep = in.platform().separator();
-        return in.stateDir() + (in.stateDir().endsWith(sep) ? "" : sep) + "logs" + sep + "gateway.log";
+        return in.stateDir() + (in.stateDir().endsWith(sep) ? "" : sep) + "logs" + sep + "console.log";
     }
 
     /**

@@ -231,7 +231,7 @@ class ServiceCommandTest {
         assertTrue(Files.readString(plist).contains("<string>launchd</string>"));
         assertTrue(Files.isDirectory(state().resolve("logs")), "launchd opens the log files, not their directory");
         assertEquals("installed and started: launchd starts it when you log in; its output goes to "
-                + state().resolve("logs/gateway.log"), lines().get(lines().size() - 1));
+                + state().resolve("logs/console.log"), lines().get(lines().size() - 1));
     }
 
     @Test

@@ -114,8 +114,8 @@ class ServiceDefinitionTest {
         assertEquals("launchd", value(env, "PORTICO_SERVICE_MARKER").getTextContent());
         assertEquals("false", value(value(plist, "KeepAlive"), "SuccessfulExit").getTagName());
         assertEquals("10", value(plist, "ThrottleInterval").getTextContent());
-        assertEquals("/Users/me/.portico/logs/gateway.log", value(plist, "StandardOutPath").getTextContent());
-        assertEquals("/Users/me/.portico/logs/gateway.log", value(plist, "StandardErrorPath").getTextContent());
+        assertEquals("/Users/me/.portico/logs/console.log", value(plist, "StandardOutPath").getTextContent());
+        assertEquals("/Users/me/.portico/logs/console.log", value(plist, "StandardErrorPath").getTextContent());
     }
 
     @Test
@@ -126,7 +126,7 @@ class ServiceDefinitionTest {
         assertEquals("cmd.exe", text(task, "Exec", "Command"));
         assertEquals("/d /s /c \"set \"PORTICO_SERVICE_MARKER=schtasks\" && \"C:\\Program Files\\Java\\jdk-21\\bin\\java.exe\""
                 + " --enable-native-access=ALL-UNNAMED -jar C:\\Users\\me\\portico\\gateway-cli\\target\\gateway-cli.jar "
-                + "gateway --state-dir C:\\Users\\me\\.portico --port 18800 >> C:\\Users\\me\\.portico\\logs\\gateway.log "
+                + "gateway --state-dir C:\\Users\\me\\.portico --port 18800 >> C:\\Users\\me\\.portico\\logs\\console.log "
                 + "2>&1\"", text(task, "Exec", "Arguments"));
         assertEquals("C:\\Users\\me\\.portico", text(task, "Exec", "WorkingDirectory"));
     }
@@ -164,7 +164,7 @@ class ServiceDefinitionTest {
         Element plist = plist(text);
         assertEquals(ServiceDefinition.command(in), strings(value(plist, "ProgramArguments")));
         assertEquals("/Users/me/my state & <dir>", value(plist, "WorkingDirectory").getTextContent());
-        assertEquals("/Users/me/my state & <dir>/logs/gateway.log", value(plist, "StandardOutPath").getTextContent());
+        assertEquals("/Users/me/my state & <dir>/logs/console.log", value(plist, "StandardOutPath").getTextContent());
         assertEquals(TOKEN + "&<>", value(value(plist, "EnvironmentVariables"), "PORTICO_GATEWAY_TOKEN")
                 .getTextContent());
     }
@@ -179,7 +179,7 @@ class ServiceDefinitionTest {
         String arguments = text(task, "Exec", "Arguments");
         assertTrue(arguments.contains(" --state-dir \"C:\\Users\\me\\my state & <dir>\\\\\" --config "
                 + "\"D:\\a&b\\c.json\" "), arguments);
-        assertTrue(arguments.endsWith(" >> \"C:\\Users\\me\\my state & <dir>\\logs\\gateway.log\" 2>&1\""), arguments);
+        assertTrue(arguments.endsWith(" >> \"C:\\Users\\me\\my state & <dir>\\logs\\console.log\" 2>&1\""), arguments);
         assertEquals("C:\\Users\\me\\my state & <dir>\\", text(task, "Exec", "WorkingDirectory"));
 
         IllegalArgumentException percent = assertThrows(IllegalArgumentException.class,

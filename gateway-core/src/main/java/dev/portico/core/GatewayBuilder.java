@@ -88,6 +88,7 @@ public final class GatewayBuilder {
     private Runnable restartHandler;
     private ConfigService configService;
     private final Set<String> channelKinds = new TreeSet<>();
+    private GatewayLog log;
 
     GatewayBuilder() {}
 
@@ -375,7 +376,8 @@ public final class GatewayBuilder {
 
     /**
      * Sets how many event streams ({@code GET /api/events}, {@code WS /api/events/live}) may be
-     * open at once; more are answered {@code 503 UNAVAILABLE}.
+     * open at once, and how many log streams ({@code WS /api/logs/live}) besides; more are answered
+     * {@code 503 UNAVAILABLE}.
      *
      * @param maxEventStreams &gt; 0; 100 by default
      * @return this builder
@@ -549,6 +551,20 @@ public final class GatewayBuilder {
             }
             channelKinds.add(kind);
         }
+        return this;
+    }
+
+    /**
+     * Sets the gateway's log file, which {@code GET /api/logs}, {@code GET /api/logs/recent} and
+     * {@code WS /api/logs/live} read. The gateway only reads it: whoever installs it as a
+     * {@code java.util.logging} handler (the packaged server puts it on the root logger) decides
+     * what is written, and closes it. Without one those routes answer {@code 503 UNAVAILABLE}.
+     *
+     * @param log the log
+     * @return this builder
+     */
+    public GatewayBuilder log(GatewayLog log) {
+        this.log = Objects.requireNonNull(log, "log");
         return this;
     }
 
@@ -768,6 +784,9 @@ public final class GatewayBuilder {
 
     /** @return the kinds of channel named with {@link #channelKinds(String...)}, sorted */
     public Set<String> channelKinds() { return java.util.Collections.unmodifiableSet(new TreeSet<>(channelKinds)); }
+
+    /** @return the log file the log routes read, when set */
+    public Optional<GatewayLog> log() { return Optional.ofNullable(log); }
 
     /** @return the event listeners */
     public List<GatewayEventListener> eventListeners() { return List.copyOf(listeners); }

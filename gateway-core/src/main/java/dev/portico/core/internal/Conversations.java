@@ -9,6 +9,7 @@ import dev.portico.api.agent.AgentRequest;
 import dev.portico.api.session.Message;
 import dev.portico.api.session.SessionKey;
 import dev.portico.api.session.SessionStore;
+import dev.portico.core.GatewayLog;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -260,16 +261,37 @@ public final class Conversations {
         }
         run.finish(outcome, clock.instant());
         runs.finished(run);
-        metrics.runFinished(outcome instanceof AgentEvent.Completed ? Metrics.RunOutcome.COMPLETED
+        Metrics.RunOutcome kind = outcome instanceof AgentEvent.Completed ? Metrics.RunOutcome.COMPLETED
                 : busy ? Metrics.RunOutcome.BUSY
                 : run.timedOut() ? Metrics.RunOutcome.TIMED_OUT
                 : run.cancelled() ? Metrics.RunOutcome.CANCELLED
-                : Metrics.RunOutcome.FAILED, start);
+                : Metrics.RunOutcome.FAILED;
+        metrics.runFinished(kind, start);
+        logEnd(run, kind, outcome, start);
         if (outcome instanceof AgentEvent.Failed f) {
             bus.publish("agent.run.failed", () -> Map.of("run_id", run.id(), "session", run.session().value(), "error", f.message()));
         } else {
             bus.publish("agent.run.completed", () -> Map.of("run_id", run.id(), "session", run.session().value()));
         }
+    }
+
+    /**
+     * One line per run, with its fields: at DEBUG for a completed run (one per turn would crowd the
+     * console), at INFO for one that did not complete.
+     */
+    private static void logEnd(Run run, Metrics.RunOutcome kind, AgentEvent outcome, long start) {
+        System.Logger.Level level = kind == Metrics.RunOutcome.COMPLETED ? System.Logger.Level.DEBUG
+                : System.Logger.Level.INFO;
+        if (!LOG.isLoggable(level)) {
+            return;
+        }
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        String outcomeName = kind.name().toLowerCase(java.util.Locale.ROOT);
+        LOG.log(level, "run " + outcomeName.replace('_', ' '), outcome instanceof AgentEvent.Failed f
+                ? GatewayLog.fields("run_id", run.id(), "session", run.session().value(), "duration_ms", ms,
+                        "outcome", outcomeName, "reason", f.message())
+                : GatewayLog.fields("run_id", run.id(), "session", run.session().value(), "duration_ms", ms,
+                        "outcome", outcomeName));
     }
 
     /** Times out overdue runs and forgets finished ones past the grace period. */

@@ -26,6 +26,7 @@ import dev.portico.auth.Tokens;
 import dev.portico.auth.TrustedProxies;
 import dev.portico.core.Gateway;
 import dev.portico.core.GatewayBuilder;
+import dev.portico.core.GatewayLog;
 import dev.portico.core.InMemoryOutboxStore;
 import dev.portico.core.InMemorySessionStore;
 import dev.portico.core.RunningGateway;
@@ -111,6 +112,7 @@ public final class DefaultGateway implements Gateway {
                 b.restartHandler()).routes());
         routes.addAll(new SessionRoutes(store, bus).routes());
         routes.addAll(new EventRoutes(bus, b.maxEventStreams()).routes());
+        routes.addAll(new LogRoutes(b.log(), clock, b.maxEventStreams()).routes());
         this.models = new ModelRoutes(b.agent());
         routes.addAll(models.routes());
         this.channels = new ChannelHub(b.channels(), conversations, bus, clock, b.channelStateDirectory(),
@@ -362,8 +364,9 @@ public final class DefaultGateway implements Gateway {
                 response = Responses.error(new GatewayException(ErrorCode.INVALID_REQUEST, "body: could not be read")
                         .header("Connection", "close"));
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.ERROR, request.method() + " " + request.path() + " failed", e);
                 response = Responses.error(ErrorCode.INTERNAL_ERROR, "internal error");
+                GatewayLog.log(LOG, System.Logger.Level.ERROR, request.method() + " " + request.path() + " failed", e,
+                        failure(route, request.path(), response.status(), start));
             }
             return metrics.request(route, request.method(), response, start);
         }
@@ -418,14 +421,21 @@ public final class DefaultGateway implements Gateway {
             } catch (GatewayException e) {
                 refusal = Responses.error(e);
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.ERROR, "WebSocket upgrade of " + request.path() + " failed", e);
                 refusal = Responses.error(ErrorCode.INTERNAL_ERROR, "internal error");
+                GatewayLog.log(LOG, System.Logger.Level.ERROR, "WebSocket upgrade of " + request.path() + " failed", e,
+                        failure(route, request.path(), refusal.status(), start));
             }
             metrics.upgrade(route, refusal.status(), start);
             return WebSocketDecision.reject(refusal);
         }
 
-        private Router.Found route(String method, HttpRequest request) {
+        /** The fields of a request answered 5xx: the route (its pattern, else the path), the status, how long it took. */
+        private static Map<String, Object> failure(Route route, String path, int status, long start) {
+            return GatewayLog.fields("route", route != null ? route.pattern() : path, "status", status,
+                    "duration_ms", (System.nanoTime() - start) / 1_000_000);
+        }
+
+                private Router.Found route(String method, HttpRequest request) {
             return switch (router.match(method, request.path())) {
                 case Router.Found f -> f;
                 case Router.WrongMethod w -> throw new GatewayException(ErrorCode.METHOD_NOT_ALLOWED,

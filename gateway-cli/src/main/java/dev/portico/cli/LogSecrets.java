@@ -1,0 +1,98 @@
+package dev.portico.cli;
+
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.nio.file.Files;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Every secret a gateway's setup knows, for its log to redact: the operator token (configured,
+ * from the environment, or the one kept in the token file), the password, the API keys of the
+ * providers, the channels' tokens and signing secrets, and — read from the config file itself, since
+ * the parsed config keeps only their digests — the tokens of named credentials and any other value
+ * under a key that names a secret.
+ */
+final class LogSecrets {
+    private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+    /** Keys whose string value is a secret, wherever they are in the config file. */
+    private static final Pattern SECRET_KEY = Pattern.compile(".*(token|password|secret|apikey|api_key|standardwebhooks)");
+
+    private LogSecrets() {}
+
+    /**
+     * The secrets of a setup.
+     *
+     * @param setup the resolved setup
+     * @param apiToken the operator token the gateway is given, when token auth is used
+     * @param env looks up environment variables (null when unset)
+     * @param apiKeyEnv the variable {@code --api-key-env} names, or null
+     * @return the values, without duplicates; short or blank ones included (the log ignores them)
+     */
+    static Set<String> of(GatewaySetup setup, Optional<String> apiToken, Function<String, String> env,
+            String apiKeyEnv) {
+        Set<String> out = new LinkedHashSet<>();
+        apiToken.ifPresent(out::add);
+        setup.auth().token().ifPresent(out::add);
+        setup.auth().password().ifPresent(out::add);
+        ConfigFile file = setup.file();
+        file.auth().token().ifPresent(out::add);
+        file.auth().password().ifPresent(out::add);
+        file.providers().values().forEach(p -> p.apiKey().ifPresent(out::add));
+        for (ChannelConfig c : file.channels()) {
+            switch (c) {
+                case ChannelConfig.Telegram t -> {
+                    out.add(t.botToken());
+                    t.webhookSecret().ifPresent(out::add);
+                }
+                case ChannelConfig.Slack s -> {
+                    out.add(s.botToken());
+                    out.add(s.signingSecret());
+                }
+                case ChannelConfig.Discord d -> out.add(d.botToken());
+                case ChannelConfig.Webhook w -> {
+                    w.secret().ifPresent(out::add);
+                    w.standardWebhooks().ifPresent(out::add);
+                }
+            }
+        }
+        if (apiKeyEnv != null && env.apply(apiKeyEnv) != null) {
+            out.add(env.apply(apiKeyEnv));
+        }
+        if (Files.isRegularFile(setup.configFile())) {
+            try {
+                walk(ConfigFile.json(setup.configFile()), null, env, out);
+            } catch (ConfigFile.Invalid unreadable) {
+                // The setup was read from it a moment ago; what it held is above.
+            }
+        }
+        out.removeIf(s -> s == null || s.isBlank());
+        return out;
+    }
+
+    private static void walk(JsonValue value, String key, Function<String, String> env, Set<String> out) {
+        switch (value.getValueType()) {
+            case OBJECT -> {
+                JsonObject o = value.asJsonObject();
+                o.forEach((k, v) -> walk(v, k, env, out));
+            }
+            case ARRAY -> value.asJsonArray().forEach(v -> walk(v, key, env, out));
+            case STRING -> {
+                if (key != null && SECRET_KEY.matcher(key.toLowerCase(Locale.ROOT)).matches()) {
+                    String s = ((JsonString) value).getString();
+                    Matcher m = ENV_REFERENCE.matcher(s);
+                    out.add(m.matches() ? env.apply(m.group(1)) : s);
+                }
+            }
+            default -> {
+                // Numbers, booleans and null hold no secret.
+            }
+        }
+    }
+}
