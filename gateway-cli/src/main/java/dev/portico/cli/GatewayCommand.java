@@ -118,7 +118,7 @@ final class GatewayCommand implements Callable<Integer> {
     /** The config's lock, held from the first start to the end, across restarts. */
     private ProcessLock lock;
     /** {@code <state dir>/logs/gateway.log}, on the root logger from the first start to the end, across restarts. */
-    private GatewayLog log;
+    GatewayLog log;
 
     /** Stops the gateway without a signal, as Ctrl-C would; for tests. */
     void requestStop() {
@@ -303,11 +303,12 @@ final class GatewayCommand implements Callable<Integer> {
         Map<ChannelConfig, Channel> previous = channels;
         List<String> waiting = new ArrayList<>();
         GatewayBuilder builder;
+        Optional<String> apiToken;
         try {
             Configured configured = configure(next);
             builder = configured.builder();
             builder.validate();
-            openLog(next, configured.apiToken(), spec.commandLine().getErr());
+            apiToken = configured.apiToken();
         } catch (UncheckedIOException e) {
             channels = previous;
             throw new IllegalArgumentException(e.getMessage(), e);
@@ -321,6 +322,8 @@ final class GatewayCommand implements Callable<Integer> {
             channels = previous;
             throw e;
         }
+        // The secrets of the new config (read from the file, now written) are redacted before it applies.
+        openLog(next, apiToken, spec.commandLine().getErr());
         waiting.addAll(gateway.reconfigure(builder));
         Effective now = effective;
         if (now != null) {

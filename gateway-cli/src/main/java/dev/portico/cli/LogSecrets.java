@@ -9,7 +9,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -20,7 +19,6 @@ import java.util.regex.Pattern;
  * under a key that names a secret.
  */
 final class LogSecrets {
-    private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
     /** Keys whose string value is a secret, wherever they are in the config file. */
     private static final Pattern SECRET_KEY = Pattern.compile(".*(token|password|secret|apikey|api_key|standardwebhooks)");
 
@@ -67,7 +65,7 @@ final class LogSecrets {
         }
         if (Files.isRegularFile(setup.configFile())) {
             try {
-                walk(ConfigFile.json(setup.configFile()), null, env, out);
+                walk(ConfigFile.prepared(ConfigFile.json(setup.configFile()), env), null, out);
             } catch (ConfigFile.Invalid unreadable) {
                 // The setup was read from it a moment ago; what it held is above.
             }
@@ -76,18 +74,16 @@ final class LogSecrets {
         return out;
     }
 
-    private static void walk(JsonValue value, String key, Function<String, String> env, Set<String> out) {
+    private static void walk(JsonValue value, String key, Set<String> out) {
         switch (value.getValueType()) {
             case OBJECT -> {
                 JsonObject o = value.asJsonObject();
-                o.forEach((k, v) -> walk(v, k, env, out));
+                o.forEach((k, v) -> walk(v, k, out));
             }
-            case ARRAY -> value.asJsonArray().forEach(v -> walk(v, key, env, out));
+            case ARRAY -> value.asJsonArray().forEach(v -> walk(v, key, out));
             case STRING -> {
                 if (key != null && SECRET_KEY.matcher(key.toLowerCase(Locale.ROOT)).matches()) {
-                    String s = ((JsonString) value).getString();
-                    Matcher m = ENV_REFERENCE.matcher(s);
-                    out.add(m.matches() ? env.apply(m.group(1)) : s);
+                    out.add(((JsonString) value).getString());
                 }
             }
             default -> {

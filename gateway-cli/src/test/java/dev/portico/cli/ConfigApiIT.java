@@ -147,6 +147,8 @@ class ConfigApiIT {
             assertEquals(List.of(), json(r).getJsonArray("restart_required"));
 
             assertEquals(401, call("GET", "/api/status", TOKEN, null).statusCode(), "the old token, at once");
+            assertFalse(cmd.log.redacted("the new token is " + ROTATED).contains(ROTATED),
+                    "the new token is redacted from the log");
             assertEquals(200, call("GET", "/api/status", ROTATED, null).statusCode());
             String stream = streamed.get(10, TimeUnit.SECONDS);
             assertTrue(stream.contains("event: connected"), stream);
