@@ -37,8 +37,9 @@ final class LogsCommand implements Callable<Integer> {
     private static final Set<String> OWN = Set.of("time", "level", "logger", "msg");
     private static final int CHUNK = 64 * 1024;
 
-    @CommandLine.Mixin
-    GatewaySetup.Options shared = new GatewaySetup.Options();
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "State directory (default: PORTICO_STATE_DIR, else ~/.portico).")
+    Path stateDir;
 
     @Option(names = {"-n", "--lines"}, paramLabel = "N", defaultValue = "50",
             description = "How many of the newest entries to print (default: 50).")
@@ -89,7 +90,7 @@ final class LogsCommand implements Callable<Integer> {
             err.println("portico gateway logs: --lines: " + lines + " (expected: 0 or more)");
             return GatewayCommand.USAGE;
         }
-        Path dir = GatewaySetup.stateDir(shared.stateDir).resolve("logs");
+        Path dir = GatewaySetup.stateDir(stateDir).resolve("logs");
         if (!Files.isDirectory(dir)) {
             err.println("portico gateway logs: no log in " + dir + " (the gateway writes one once it has run with "
                     + "this state directory)");
