@@ -1,5 +1,6 @@
 package dev.portico.core;
 
+import dev.portico.core.internal.TranscriptFormat;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -25,7 +26,6 @@ import java.util.Map;
  */
 final class LogJson {
     private static final JsonReaderFactory READERS = JsonProvider.provider().createReaderFactory(Map.of());
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private LogJson() {}
 
@@ -87,25 +87,7 @@ final class LogJson {
     }
 
     private static void string(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xF]);
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        sb.append('"');
+        TranscriptFormat.string(sb, s);
     }
 
     /**

@@ -197,7 +197,7 @@ public final class TranscriptFormat {
      * @param sb where to write
      * @param s the string
      */
-    static void string(StringBuilder sb, String s) {
+    public static void string(StringBuilder sb, String s) {
         sb.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
