@@ -12,6 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -19,6 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -52,11 +56,11 @@ final class LogsCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** Waits between looks at the file while following; tests replace it. */
-    Poll poll = () -> {
-        Thread.sleep(250);
-        return true;
-    };
+    /**
+     * Waits between looks at the file while following; tests set it. Unset, the wait ends when the
+     * log directory changes, or after a second at most.
+     */
+    Poll poll;
 
     /** The zone times are printed in; tests replace it. */
     ZoneId zone = ZoneId.systemDefault();
@@ -184,7 +188,20 @@ final class LogsCommand implements Callable<Integer> {
         }
 
         void follow(PrintWriter out) throws IOException, InterruptedException {
-            try {
+            try (WatchService changes = poll == null ? file.getFileSystem().newWatchService() : null) {
+                Poll next = poll;
+                if (next == null) {
+                    file.toAbsolutePath().getParent().register(changes, StandardWatchEventKinds.ENTRY_CREATE,
+                            StandardWatchEventKinds.ENTRY_MODIFY);
+                    next = () -> {
+                        WatchKey key = changes.poll(1, TimeUnit.SECONDS);
+                        if (key != null) {
+                            key.pollEvents();
+                            key.reset();
+                        }
+                        return true;
+                    };
+                }
                 while (true) {
                     drain(out);
                     if (replaced()) {
@@ -198,7 +215,7 @@ final class LogsCommand implements Callable<Integer> {
                         continue;
                     }
                     out.flush();
-                    if (!poll.next()) {
+                    if (!next.next()) {
                         return;
                     }
                 }
