@@ -956,6 +956,21 @@ record ConfigFile(
         return path + ": " + message;
     }
 
+    /** Keys whose string value is a secret: their names end so, wherever they are in the document. */
+    private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(token|password|secret|apikey|api_key|standardwebhooks)");
+
+    /**
+     * Whether a key's string value is a secret ({@code token}, {@code botToken}, {@code api_key},
+     * {@code signingSecret}, {@code standardWebhooks}, …): what the log redacts and
+     * {@code GET /api/config} shows as {@code [redacted]}.
+     *
+     * @param key a key of any object of the document
+     * @return whether its string value is a secret
+     */
+    static boolean isSecretKey(String key) {
+        return SECRET_KEY.matcher(key).matches();
+    }
+
     /**
      * Whether a key is a comment: it starts with {@code //}, and it is dropped with its value.
      *

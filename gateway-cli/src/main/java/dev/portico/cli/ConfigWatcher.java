@@ -65,11 +65,7 @@ final class ConfigWatcher implements AutoCloseable {
      * @param content the file's next content
      */
     void expect(byte[] content) {
-        try {
-            digest = MessageDigest.getInstance("SHA-256").digest(content);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
-        }
+        digest = sha256(content);
     }
 
     /** {@code SIGHUP} reloads; on a system without it, nothing happens. */
@@ -120,9 +116,15 @@ final class ConfigWatcher implements AutoCloseable {
     /** The file's SHA-256, or null when it cannot be read (being replaced, or deleted). */
     private static byte[] digest(Path file) {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
+            return sha256(Files.readAllBytes(file));
         } catch (IOException e) {
             return null;
+        }
+    }
+
+    private static byte[] sha256(byte[] content) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(content);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JDK", e);
         }

@@ -17,13 +17,9 @@ import jakarta.json.stream.JsonGenerator;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -39,9 +35,6 @@ import java.util.regex.Pattern;
  */
 final class FileConfigService implements ConfigService {
     private static final System.Logger LOG = System.getLogger(FileConfigService.class.getName());
-    /** The keys whose string values are secrets, wherever they appear. */
-    static final Set<String> SECRET_KEYS = Set.of("token", "password", "api_key", "apiKey", "botToken",
-            "signingSecret", "webhookSecret", "secret");
 
     /** A whole value that is an environment reference, {@code ${NAME}} or {@code ${NAME:-default}}. */
     private static final Pattern REFERENCE = Pattern.compile("\\$\\{[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?}");
@@ -155,7 +148,7 @@ final class FileConfigService implements ConfigService {
         if (value instanceof JsonObject o) {
             JsonObjectBuilder b = Json.createObjectBuilder();
             for (Map.Entry<String, JsonValue> e : o.entrySet()) {
-                boolean secret = SECRET_KEYS.contains(e.getKey()) && e.getValue() instanceof JsonString s
+                boolean secret = ConfigFile.isSecretKey(e.getKey()) && e.getValue() instanceof JsonString s
                         && !(keepReferences && REFERENCE.matcher(s.getString()).matches());
                 b.add(e.getKey(), secret ? Json.createValue(REDACTED) : redact(e.getValue(), keepReferences));
             }
@@ -228,42 +221,16 @@ final class FileConfigService implements ConfigService {
     }
 
     /**
-     * Replaces a file whole: a temporary file beside it, written and forced to disk, then renamed
-     * over it, so that a crash leaves the old file or the new one. The file keeps its permissions;
-     * a new one is readable by its owner only, as it may hold secrets.
+     * Replaces the config file whole ({@link SafeFiles#write}). The file keeps its permissions; a
+     * new one is readable by its owner only, as it may hold secrets.
      */
     static void write(Path file, byte[] content) {
-        Path dir = file.toAbsolutePath().getParent();
-        Path temp = dir.resolve("." + file.getFileName() + ".tmp");
         try {
-            Files.createDirectories(dir);
-            Files.deleteIfExists(temp);
-            Files.createFile(temp);
-            Set<PosixFilePermission> mode = Files.exists(file) && supportsPosix(file)
+            Set<PosixFilePermission> mode = Files.exists(file) && SafeFiles.posix(file)
                     ? Files.getPosixFilePermissions(file) : PosixFilePermissions.fromString("rw-------");
-            if (supportsPosix(temp)) {
-                Files.setPosixFilePermissions(temp, mode);
-            }
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ch.write(java.nio.ByteBuffer.wrap(content));
-                ch.force(true);
-            }
-            try {
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            SafeFiles.write(file, content, mode, true);
         } catch (IOException e) {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException ignored) {
-                // The temporary file is rewritten by the next change.
-            }
             throw new UncheckedIOException(file + ": could not be written (" + e.getMessage() + ")", e);
         }
-    }
-
-    private static boolean supportsPosix(Path p) {
-        return p.getFileSystem().supportedFileAttributeViews().contains("posix");
     }
 }

@@ -5,11 +5,9 @@ import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.nio.file.Files;
 import java.util.LinkedHashSet;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 /**
  * Every secret a gateway's setup knows, for its log to redact: the operator token (configured,
@@ -19,8 +17,6 @@ import java.util.regex.Pattern;
  * under a key that names a secret.
  */
 final class LogSecrets {
-    /** Keys whose string value is a secret, wherever they are in the config file. */
-    private static final Pattern SECRET_KEY = Pattern.compile(".*(token|password|secret|apikey|api_key|standardwebhooks)");
 
     private LogSecrets() {}
 
@@ -82,7 +78,7 @@ final class LogSecrets {
             }
             case ARRAY -> value.asJsonArray().forEach(v -> walk(v, key, out));
             case STRING -> {
-                if (key != null && SECRET_KEY.matcher(key.toLowerCase(Locale.ROOT)).matches()) {
+                if (key != null && ConfigFile.isSecretKey(key)) {
                     out.add(((JsonString) value).getString());
                 }
             }

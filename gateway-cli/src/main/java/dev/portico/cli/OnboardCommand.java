@@ -7,11 +7,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -134,27 +133,12 @@ final class OnboardCommand implements Callable<Integer> {
     }
 
     /**
-     * Writes the config through a temporary file (mode 0600 on POSIX file systems: keys may come to
-     * live in it), moved into place; without {@code replace} an existing file is never replaced.
+     * Writes the config whole, mode 0600 on POSIX file systems (keys may come to live in it);
+     * without {@code replace} an existing file is never replaced.
      */
     private static void write(Path file, String text, boolean replace) throws IOException {
-        Path dir = file.getParent();
-        Files.createDirectories(dir);
-        Path temp = Files.createTempFile(dir, ".config", ".tmp");
-        try {
-            Files.writeString(temp, text, StandardCharsets.UTF_8);
-            if (!replace) {
-                Files.move(temp, file);
-            } else {
-                try {
-                    Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        SafeFiles.write(file, text.getBytes(StandardCharsets.UTF_8), PosixFilePermissions.fromString("rw-------"),
+                replace);
     }
 
     /** A path as a shell command line takes it: as it is, or in single quotes. */

@@ -10,11 +10,9 @@ import jakarta.json.JsonObjectBuilder;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -455,26 +453,9 @@ final class ServiceCommand implements Callable<Integer> {
                     : auth.source();
         }
 
-        /** Writes the file through a temporary one; mode 0600 when it holds the token, else 0644. */
+        /** Writes the file whole; mode 0600 when it holds the token, else 0644. */
         private static void write(Path file, byte[] content, boolean secret) throws IOException {
-            Files.createDirectories(file.getParent());
-            Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
-            try {
-                try {
-                    Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString(secret ? "rw-------"
-                            : "rw-r--r--"));
-                } catch (UnsupportedOperationException notPosix) {
-                    // Windows: the file inherits the state directory's access list, which is the user's.
-                }
-                Files.write(tmp, content);
-                try {
-                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            SafeFiles.write(file, content, PosixFilePermissions.fromString(secret ? "rw-------" : "rw-r--r--"), true);
         }
     }
 

@@ -49,7 +49,7 @@ final class LogJson {
                 sb.append(',');
             }
             first = false;
-            string(sb, String.valueOf(e.getKey()));
+            TranscriptFormat.string(sb, String.valueOf(e.getKey()));
             sb.append(':');
             value(sb, e.getValue());
         }
@@ -59,7 +59,7 @@ final class LogJson {
     private static void value(StringBuilder sb, Object v) {
         switch (v) {
             case null -> sb.append("null");
-            case String s -> string(sb, s);
+            case String s -> TranscriptFormat.string(sb, s);
             case Boolean b -> sb.append(b.booleanValue());
             case Integer i -> sb.append(i.intValue());
             case Long l -> sb.append(l.longValue());
@@ -82,12 +82,8 @@ final class LogJson {
                 }
                 sb.append(']');
             }
-            default -> string(sb, String.valueOf(v));
+            default -> TranscriptFormat.string(sb, String.valueOf(v));
         }
-    }
-
-    private static void string(StringBuilder sb, String s) {
-        TranscriptFormat.string(sb, s);
     }
 
     /**
