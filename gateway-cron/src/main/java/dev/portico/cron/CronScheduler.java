@@ -98,6 +98,13 @@ public final class CronScheduler implements AutoCloseable {
     private long seq;
     /** When the timer means to look again, by the clock in milliseconds. */
     private volatile long plannedWake = Long.MAX_VALUE;
+    /**
+     * Counts the signals to the timer, so one given between its last look at the queue and its
+     * sleep is not lost. Guarded by the lock.
+     */
+    private long signals;
+    /** The value of {@link #signals} when the timer last looked. Guarded by the lock. */
+    private long signalsSeen;
     private boolean started;
     private boolean closed;
     private Thread timer;
@@ -399,7 +406,7 @@ public final class CronScheduler implements AutoCloseable {
                 if (closed) {
                     return;
                 }
-                if (sleep > 0) {
+                if (sleep > 0 && signals == signalsSeen) {
                     changed.await(sleep, TimeUnit.MILLISECONDS);
                 }
             } catch (InterruptedException e) {
@@ -424,6 +431,7 @@ public final class CronScheduler implements AutoCloseable {
             long sleep = -1;
             lock.lock();
             try {
+                signalsSeen = signals;
                 long nowMillis = clock.millis();
                 Instant now = Instant.ofEpochMilli(nowMillis);
                 // A burst is handed to the pool in slices, so the first runs start while later
@@ -621,7 +629,7 @@ public final class CronScheduler implements AutoCloseable {
             boolean earliest = queue.isEmpty() || next.get().toEpochMilli() < queue.peek().at();
             queue.add(new Due(next.get().toEpochMilli(), entry.seq, entry.job.id()));
             if (earliest) {
-                changed.signalAll();
+                signal();
             }
         }
         if (queue.size() > 2 * jobs.size() + 64) {
@@ -647,10 +655,16 @@ public final class CronScheduler implements AutoCloseable {
     private void wake() {
         lock.lock();
         try {
-            changed.signalAll();
+            signal();
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Wakes the timer, or keeps it from going to sleep when it is about to. Called with the lock held. */
+    private void signal() {
+        signals++;
+        changed.signalAll();
     }
 
     // ---- the API ---------------------------------------------------------------------------

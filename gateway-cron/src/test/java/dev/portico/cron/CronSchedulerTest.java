@@ -548,6 +548,46 @@ class CronSchedulerTest {
     }
 
     @Test
+    void aJobCreatedWhileTheTimerIsHandingOutRunsIsNotSleptThrough() throws Exception {
+        // The timer hands a due run to the pool and is held there; a sooner job created then
+        // signals a timer that is not yet waiting. It must still run, not wait out the long sleep.
+        // The runs' timeout is longer than the sleep, so no run start wakes the timer either.
+        CountDownLatch handing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch soonRan = new CountDownLatch(1);
+        ExecutorService runner = Executors.newSingleThreadExecutor();
+        try {
+            scheduler = CronScheduler.builder().store(store).executor((job, run) -> {
+                if (job.id().equals("soon")) {
+                    soonRan.countDown();
+                }
+                return Optional.empty();
+            }).defaultTimeout(Duration.ofHours(3)).pool(task -> {
+                if (handing.getCount() > 0) {
+                    handing.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                runner.execute(task);
+            }).build().start();
+            Instant now = Instant.now();
+            scheduler.create(job("later", new Schedule.At(now.plus(Duration.ofHours(1)))));
+            scheduler.create(job("first", new Schedule.At(now.minusSeconds(1))));
+            assertTrue(handing.await(5, TimeUnit.SECONDS), "the timer never fired the due job");
+            scheduler.create(job("soon", new Schedule.At(Instant.now().plusMillis(50))));
+            release.countDown();
+            assertTrue(soonRan.await(5, TimeUnit.SECONDS), "the timer slept through a job created while it was busy");
+        } finally {
+            release.countDown();
+            scheduler.stop(Duration.ofSeconds(1));
+            runner.shutdownNow();
+        }
+    }
+
+    @Test
     void aPoolRunsSeveralJobsAtOnceUpToItsSize() throws Exception {
         AtomicInteger inFlight = new AtomicInteger();
         AtomicInteger most = new AtomicInteger();
