@@ -106,11 +106,10 @@ final class FileConfigService implements ConfigService {
         }
         byte[] text = pretty(next);
         try {
-            List<String> waiting = command.apply(parsed, () -> {
+            return command.apply(parsed, () -> {
                 command.expect(text);
                 write(file, text);
             }, "config changed through the API");
-            return new Applied(waiting, parsed.warnings());
         } catch (IllegalArgumentException e) {
             throw new Rejected(List.of(e.getMessage()));
         } catch (UncheckedIOException e) {

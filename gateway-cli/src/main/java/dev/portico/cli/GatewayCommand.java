@@ -11,6 +11,7 @@ import dev.portico.auth.SecurityAudit;
 import dev.portico.auth.Tokens;
 import dev.portico.api.session.SessionQuery;
 import dev.portico.api.session.SessionStore;
+import dev.portico.core.ConfigService;
 import dev.portico.core.FileJobStore;
 import dev.portico.core.FileOutboxStore;
 import dev.portico.core.FileSessionStore;
@@ -44,6 +45,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Function;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -170,6 +172,7 @@ final class GatewayCommand implements Callable<Integer> {
             return USAGE;
         }
         setup.warnings().forEach(w -> err.println("warning: " + w));
+        serverOverride(setup).ifPresent(w -> err.println("warning: config " + setup.configFile() + ": " + w));
         Transport transport;
         TransportOptions options;
         Configured configured;
@@ -285,12 +288,23 @@ final class GatewayCommand implements Callable<Integer> {
      * @param file the new config
      * @param keep writes it; run once the config is known to be usable
      * @param why what asked for it, for the log
-     * @return what waits for a restart
+     * @return what waits for a restart, and the warnings: the file's, and its keys a flag or a variable
+     *     overrides
      * @throws IllegalArgumentException naming the problem of a refused config; nothing was kept
      * @throws UncheckedIOException when {@code keep} failed; the running config stays
      */
-    synchronized List<String> apply(ConfigFile file, Runnable keep, String why) {
-        return apply(GatewaySetup.resolve(shared, env, file), keep, why);
+    synchronized ConfigService.Applied apply(ConfigFile file, Runnable keep, String why) {
+        GatewaySetup next = GatewaySetup.resolve(shared, env, file);
+        List<String> waiting = apply(next, keep, why);
+        return new ConfigService.Applied(waiting, Stream.of(file.warnings(), next.overridden(),
+                serverOverride(next).stream().toList()).flatMap(List::stream).toList());
+    }
+
+    /** The warning that {@code --server} overrides the config file's {@code gateway.server}. */
+    private Optional<String> serverOverride(GatewaySetup setup) {
+        return server != null && setup.file().server().isPresent()
+                ? Optional.of(GatewaySetup.overriddenLine("gateway.server", "--server is given"))
+                : Optional.empty();
     }
 
     private List<String> apply(GatewaySetup next, Runnable keep, String why) {
@@ -300,6 +314,7 @@ final class GatewayCommand implements Callable<Integer> {
             throw new IllegalStateException("the gateway is not running");
         }
         next.warnings().forEach(w -> LOG.log(System.Logger.Level.WARNING, w));
+        serverOverride(next).ifPresent(w -> LOG.log(System.Logger.Level.WARNING, "config " + next.configFile() + ": " + w));
         Map<ChannelConfig, Channel> previous = channels;
         List<String> waiting = new ArrayList<>();
         GatewayBuilder builder;
@@ -336,7 +351,7 @@ final class GatewayCommand implements Callable<Integer> {
         if (next.port() != before.port() && next.port() != running.port()) {
             waiting.add("gateway.port");
         }
-        if (!next.server().equals(before.server())) {
+        if (server == null && !next.server().equals(before.server())) {
             waiting.add("gateway.server");
         }
         if (!next.file().sessionsFsync().equals(before.file().sessionsFsync())

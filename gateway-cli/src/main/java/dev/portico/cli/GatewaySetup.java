@@ -13,11 +13,13 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 import picocli.CommandLine.Option;
 
 /**
@@ -45,9 +47,13 @@ import picocli.CommandLine.Option;
  *     else {@code gateway.server}, else {@code helidon}); {@code portico gateway --server} comes
  *     before it
  * @param auth how requests are to be authenticated
+ * @param overridden the settings the config file gives that a flag or an environment variable
+ *     overrides, one line each: {@code gateway.auth.token: not used, PORTICO_GATEWAY_TOKEN is set
+ *     (flags and the environment come before the file)}. A change of such a key, through the file
+ *     or the config API, changes nothing until the flag or the variable goes.
  */
 record GatewaySetup(Path stateDir, Path configFile, ConfigFile file, String host, int port, String server,
-        Auth auth) {
+        Auth auth, List<String> overridden) {
 
     /** The environment variable of the state directory, used when {@code --state-dir} is not given. */
     static final String STATE_DIR_VARIABLE = "PORTICO_STATE_DIR";
@@ -255,7 +261,45 @@ record GatewaySetup(Path stateDir, Path configFile, ConfigFile file, String host
         if (serverVariable.isPresent() && !SERVERS.contains(server.toLowerCase(Locale.ROOT)) && matters.test(badServer)) {
             throw new IllegalArgumentException(badServer);
         }
-        return new GatewaySetup(state, configFile, file, host, port, server, auth(options, env, state, configFile, file));
+        return new GatewaySetup(state, configFile, file, host, port, server, auth(options, env, state, configFile, file),
+                overridden(options, env, file));
+    }
+
+    /** What {@link #overridden()} says. */
+    private static List<String> overridden(Options options, Function<String, String> env, ConfigFile file) {
+        ConfigFile.Auth a = file.auth();
+        List<String> lines = new ArrayList<>();
+        overrides(lines, "gateway.host", file.host().isPresent(), options.host != null ? "--host" : null, env,
+                HOST_VARIABLE);
+        overrides(lines, "gateway.port", file.port().isPresent(), options.port != null ? "--port" : null, env,
+                PORT_VARIABLE);
+        overrides(lines, "gateway.server", file.server().isPresent(), null, env, SERVER_VARIABLE);
+        overrides(lines, "gateway.auth.mode", a.mode().isPresent(), null, env, "PORTICO_GATEWAY_AUTH_MODE");
+        overrides(lines, "gateway.auth.token", a.token().isPresent(), options.token != null ? "--token" : null, env,
+                "PORTICO_GATEWAY_TOKEN");
+        overrides(lines, "gateway.auth.password", a.password().isPresent(), null, env, "PORTICO_GATEWAY_PASSWORD");
+        return List.copyOf(lines);
+    }
+
+    /** Adds the line of a key the file gives when the flag given or the variable set overrides it. */
+    private static void overrides(List<String> lines, String key, boolean inFile, String flag,
+            Function<String, String> env, String variable) {
+        if (inFile && flag != null) {
+            lines.add(overriddenLine(key, flag + " is given"));
+        } else if (inFile && variable(env, variable).isPresent()) {
+            lines.add(overriddenLine(key, variable + " is set"));
+        }
+    }
+
+    /**
+     * One line of {@link #overridden()}.
+     *
+     * @param key the config file's key
+     * @param by what overrides it: {@code --port is given}
+     * @return the line
+     */
+    static String overriddenLine(String key, String by) {
+        return key + ": not used, " + by + " (flags and the environment come before the file)";
     }
 
     private static ConfigFile read(Path configFile, Function<String, String> env, Predicate<String> matters) {
@@ -288,14 +332,15 @@ record GatewaySetup(Path stateDir, Path configFile, ConfigFile file, String host
     }
 
     /**
-     * What the config file holds that is not used, such as an unknown key, one line each and
-     * naming the file: {@code config /home/me/.portico/config.json: gateway.prot: unknown key (did
-     * you mean "port"?)}.
+     * What the config file holds that is not used, such as an unknown key or a key a flag
+     * overrides, one line each and naming the file: {@code config /home/me/.portico/config.json:
+     * gateway.prot: unknown key (did you mean "port"?)}.
      *
      * @return the warnings; empty without a config file
      */
     List<String> warnings() {
-        return file.warnings().stream().map(w -> "config " + configFile + ": " + w).toList();
+        return Stream.concat(file.warnings().stream(), overridden.stream()).map(w -> "config " + configFile + ": " + w)
+                .toList();
     }
 
     private static Auth auth(Options options, Function<String, String> env, Path state, Path configFile,

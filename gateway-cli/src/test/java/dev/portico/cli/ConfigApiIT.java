@@ -49,11 +49,16 @@ class ConfigApiIT {
 
     /** Starts {@code portico gateway} on a free port over the config file, runs {@code body}, stops. */
     private void withGateway(Body body) throws Exception {
+        withGateway(Map.of("PROVIDER_KEY", PROVIDER_KEY), body);
+    }
+
+    /** As {@link #withGateway(Body)}, with these environment variables. */
+    private void withGateway(Map<String, String> env, Body body) throws Exception {
         CommandLine cl = Portico.commandLine();
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         GatewayCommand cmd = cl.getSubcommands().get("gateway").getCommand();
-        cmd.env = Map.of("PROVIDER_KEY", PROVIDER_KEY)::get;
+        cmd.env = env::get;
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cl.execute("gateway", "--port", "0",
                 "--state-dir", state.toString()));
         assertTrue(cmd.started.await(20, TimeUnit.SECONDS), () -> "not started: " + err);
@@ -161,6 +166,25 @@ class ConfigApiIT {
             assertEquals("${PROVIDER_KEY}", onDisk.getJsonObject("providers").getJsonObject("local").getString("api_key"));
             assertEquals("rw-r-----", java.nio.file.attribute.PosixFilePermissions.toString(
                     Files.getPosixFilePermissions(config())), "the file keeps its permissions");
+        });
+    }
+
+    @Test
+    void aPatchOfAKeyTheEnvironmentOverridesIsWrittenButSaysItIsNotUsed() throws Exception {
+        String envToken = "environment-token-0123456789";
+        Files.writeString(config(), "{\"gateway\": {\"auth\": {\"token\": \"" + TOKEN + "\"}}}");
+        withGateway(Map.of("PORTICO_GATEWAY_TOKEN", envToken), cmd -> {
+            assertTrue(err.toString().contains("warning: config " + config() + ": gateway.auth.token: not used, "
+                    + "PORTICO_GATEWAY_TOKEN is set"), err.toString());
+            HttpResponse<String> r = call("PATCH", "/api/config", envToken,
+                    "{\"gateway\":{\"auth\":{\"token\":\"" + ROTATED + "\"}}}");
+            assertEquals(200, r.statusCode(), r.body());
+            assertEquals(List.of("gateway.auth.token: not used, PORTICO_GATEWAY_TOKEN is set (flags and the environment "
+                    + "come before the file)"), json(r).getJsonArray("warnings").getValuesAs(JsonString::getString));
+            assertFalse(r.body().contains(envToken) || r.body().contains(ROTATED), r.body());
+            assertEquals(ROTATED, ConfigFile.json(config()).getJsonObject("gateway").getJsonObject("auth").getString("token"));
+            assertEquals(200, call("GET", "/api/status", envToken, null).statusCode(), "the environment's token stays");
+            assertEquals(401, call("GET", "/api/status", ROTATED, null).statusCode());
         });
     }
 

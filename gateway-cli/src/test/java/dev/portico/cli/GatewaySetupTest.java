@@ -57,6 +57,19 @@ class GatewaySetupTest {
         GatewaySetup fromFlags = GatewaySetup.resolve(flags, env::get);
         assertEquals(List.of("10.0.0.3", 18803), List.of(fromFlags.host(), fromFlags.port()));
         assertEquals("flag-token-0123456789", fromFlags.auth().token().orElseThrow());
+
+        // Each key of the file that is not used says what overrides it; no secret is in the lines.
+        assertEquals(List.of(), fromFile.overridden());
+        String why = " (flags and the environment come before the file)";
+        assertEquals(List.of("gateway.host: not used, PORTICO_GATEWAY_HOST is set" + why,
+                "gateway.port: not used, PORTICO_GATEWAY_PORT is set" + why,
+                "gateway.server: not used, PORTICO_GATEWAY_SERVER is set" + why,
+                "gateway.auth.token: not used, PORTICO_GATEWAY_TOKEN is set" + why), fromEnv.overridden());
+        assertEquals(List.of("gateway.host: not used, --host is given" + why, "gateway.port: not used, --port is given" + why,
+                "gateway.server: not used, PORTICO_GATEWAY_SERVER is set" + why,
+                "gateway.auth.token: not used, --token is given" + why), fromFlags.overridden());
+        assertTrue(fromFlags.warnings().contains("config " + dir.resolve("config.json") + ": gateway.auth.token: not used, "
+                + "--token is given" + why), fromFlags.warnings().toString());
     }
 
     @Test
