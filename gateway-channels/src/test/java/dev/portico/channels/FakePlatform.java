@@ -16,6 +16,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -98,6 +99,8 @@ public final class FakePlatform implements AutoCloseable {
     }
 
     private final HttpServer server;
+    /** Released when the platform closes: delayed answers stop waiting. */
+    private final CountDownLatch closed = new CountDownLatch(1);
     private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
     private final Map<String, Deque<Answer>> scripted = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Answer> defaults = new java.util.concurrent.ConcurrentHashMap<>();
@@ -210,6 +213,7 @@ public final class FakePlatform implements AutoCloseable {
 
     @Override
     public void close() {
+        closed.countDown();
         server.stop(0);
     }
 
@@ -233,7 +237,8 @@ public final class FakePlatform implements AutoCloseable {
         }
         if (!answer.delay().isZero()) {
             try {
-                Thread.sleep(answer.delay());
+                // A delayed answer, such as a long poll, ends early when the platform closes.
+                closed.await(answer.delay().toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -30,12 +30,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -163,16 +164,6 @@ class FileJobStoreTest extends JobStoreContract {
         synchronized (logged) {
             return logged.stream().filter(r -> r.getLevel().intValue() >= Level.WARNING.intValue())
                     .map(LogRecord::getMessage).toList();
-        }
-    }
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DEADLINE_SECONDS);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(5);
         }
     }
 
@@ -454,20 +445,36 @@ class FileJobStoreTest extends JobStoreContract {
     // ---- the writer ---------------------------------------------------------------------------
 
     @Test
-    void savedStatesAreWrittenWithoutAFlush() throws InterruptedException {
-        FileJobStore s = open(FileJobStore.builder().directory(cron()).stateFlushDelay(Duration.ofMillis(20)));
+    void savedStatesAreWrittenWithoutAFlush() throws Exception {
+        // Each replacement of jobs.json ends with the directory's sync: wait for those, not a timer.
+        BlockingQueue<Path> replaced = new LinkedBlockingQueue<>();
+        Syncer system = Syncer.system();
+        Syncer watching = new Syncer() {
+            @Override
+            public void sync(FileChannel channel, Path file) throws IOException {
+                system.sync(channel, file);
+            }
+
+            @Override
+            public void syncDirectory(Path directory) throws IOException {
+                system.syncDirectory(directory);
+                replaced.add(directory);
+            }
+        };
+        FileJobStore s = open(FileJobStore.builder().directory(cron()).stateFlushDelay(Duration.ofMillis(20))
+                .syncer(watching));
         s.save(job("a"));
         Job ran = job("a").withState(fullState());
         s.saveState(ran);
 
         JsonObject expected = CronJson.job(ran, true);
-        await("the state in jobs.json", () -> {
-            try {
-                return json(Files.readString(jobsFile())).getJsonArray("jobs").equals(List.of(expected));
-            } catch (IOException e) {
-                throw new AssertionError(e);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DEADLINE_SECONDS);
+        while (!json(Files.readString(jobsFile())).getJsonArray("jobs").equals(List.of(expected))) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || replaced.poll(left, TimeUnit.NANOSECONDS) == null) {
+                throw new AssertionError("the state never reached jobs.json: " + Files.readString(jobsFile()));
             }
-        });
+        }
     }
 
     @Test
