@@ -11,6 +11,7 @@ import dev.portico.auth.RateLimiter;
 import dev.portico.auth.TrustedProxies;
 import dev.portico.channels.telegram.TelegramChannel;
 import dev.portico.core.FsyncPolicy;
+import dev.portico.core.GatewayLog;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonNumber;
@@ -45,6 +46,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.logging.Level;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -63,6 +65,7 @@ import java.util.regex.Pattern;
  *     message waits for its fsync under {@code batched}
  * @param limits {@code gateway.limits}
  * @param cron {@code gateway.cron}: the scheduler of scheduled jobs
+ * @param logging {@code gateway.logging}: what the console and the log file get
  * @param channels {@code gateway.channels}: the chat platform accounts, in file order
  * @param outbox {@code gateway.outbox}: where replies for the channels wait until delivered
  * @param corsOrigins {@code gateway.corsOrigins}: browser origins allowed besides the gateway's own
@@ -84,6 +87,7 @@ record ConfigFile(
         OptionalLong sessionsFsyncIntervalMs,
         Limits limits,
         Cron cron,
+        Logging logging,
         List<ChannelConfig> channels,
         Outbox outbox,
         List<String> corsOrigins,
@@ -144,6 +148,19 @@ record ConfigFile(
     }
 
     /**
+     * {@code gateway.logging}.
+     *
+     * @param level {@code level}: the lowest level of Portico's own lines, {@code trace} to
+     *     {@code error}
+     * @param requests {@code requests}: one line per request answered (method, path, status,
+     *     route, duration)
+     */
+    record Logging(Optional<Level> level, Optional<Boolean> requests) {
+        /** Nothing set. */
+        static final Logging NONE = new Logging(Optional.empty(), Optional.empty());
+    }
+
+    /**
      * {@code gateway.outbox}: the store of replies accepted for the channels.
      *
      * @param fsync {@code fsync}: {@code always}, {@code batched} or {@code never}
@@ -193,7 +210,7 @@ record ConfigFile(
 
     /** A config with nothing set. */
     static final ConfigFile EMPTY = new ConfigFile(Optional.empty(), OptionalInt.empty(), Optional.empty(),
-            Auth.NONE, Optional.empty(), OptionalLong.empty(), Limits.NONE, Cron.NONE, List.of(), Outbox.NONE, List.of(),
+            Auth.NONE, Optional.empty(), OptionalLong.empty(), Limits.NONE, Cron.NONE, Logging.NONE, List.of(), Outbox.NONE, List.of(),
             List.of(), Map.of(), Map.of(), AgentDefaults.NONE, List.of());
 
     /** The longest {@code gateway.outbox.expirySeconds}: 30 days. */
@@ -229,7 +246,7 @@ record ConfigFile(
 
     /** The keys of {@code gateway}. */
     private static final List<String> GATEWAY_KEYS = List.of("host", "port", "server", "auth", "limits", "sessions", "cron",
-            "outbox", "channels", "corsOrigins", "trustedProxies", "rateLimits");
+            "logging", "outbox", "channels", "corsOrigins", "trustedProxies", "rateLimits");
 
     /** The keys of {@code gateway.auth}. */
     private static final List<String> AUTH_KEYS = List.of("mode", "token", "password", "allowQueryToken",
@@ -252,6 +269,9 @@ record ConfigFile(
 
     /** The keys of {@code gateway.cron}. */
     private static final List<String> CRON_KEYS = List.of("poolSize", "timeoutSeconds", "timezone");
+
+    /** The keys of {@code gateway.logging}. */
+    private static final List<String> LOGGING_KEYS = List.of("level", "requests");
 
     /** The keys of {@code gateway.outbox}. */
     private static final List<String> OUTBOX_KEYS = List.of("fsync", "fsyncIntervalMs", "fsync_interval_ms",
@@ -480,6 +500,7 @@ record ConfigFile(
                 f.longValue(sessions, "gateway.sessions", 1, 10_000, "fsyncIntervalMs", "fsync_interval_ms"),
                 limitValues,
                 cron(f, f.object(gateway, "cron", "gateway.cron")),
+                logging(f, f.object(gateway, "logging", "gateway.logging")),
                 channels(f, gateway),
                 outbox(f, f.object(gateway, "outbox", "gateway.outbox")),
                 f.strings(gateway, "gateway", "corsOrigins", OriginPolicy::of),
@@ -668,6 +689,19 @@ record ConfigFile(
             }
         });
         return new Cron(poolSize, timeout, zone);
+    }
+
+    private static Logging logging(Fields f, JsonObject logging) {
+        f.known(logging, "gateway.logging", LOGGING_KEYS);
+        Optional<Level> level = f.string(logging, "level", "gateway.logging.level").flatMap(name -> {
+            try {
+                return Optional.of(GatewayLog.julLevel(name));
+            } catch (IllegalArgumentException e) {
+                f.errors.add("gateway.logging." + e.getMessage());
+                return Optional.empty();
+            }
+        });
+        return new Logging(level, f.bool(logging, "requests", "gateway.logging.requests"));
     }
 
     private static Optional<FsyncPolicy> fsync(Fields f, JsonObject section, String path) {

@@ -121,6 +121,8 @@ final class GatewayCommand implements Callable<Integer> {
     private ProcessLock lock;
     /** {@code <state dir>/logs/gateway.log}, on the root logger from the first start to the end, across restarts. */
     GatewayLog log;
+    /** The levels {@code gateway.logging} sets, put back when the command ends. */
+    private final LogLevels logLevels = new LogLevels();
 
     /** Stops the gateway without a signal, as Ctrl-C would; for tests. */
     void requestStop() {
@@ -150,6 +152,7 @@ final class GatewayCommand implements Callable<Integer> {
                 spec.commandLine().getOut().println("Restarting…");
             }
         } finally {
+            logLevels.restore();
             if (log != null) {
                 Logger.getLogger("").removeHandler(log);
                 log.close();
@@ -207,6 +210,7 @@ final class GatewayCommand implements Callable<Integer> {
             }
         }
         openLog(setup, apiToken, err).ifPresent(builder::log);
+        logLevels.apply(setup.file().logging());
         builder.restartHandler(this::requestRestart).configService(new FileConfigService(this, setup.configFile()))
                 .channelKinds(ChannelConfig.TYPES.toArray(String[]::new));
         return serve(setup, lock, builder, transport, options, storedToken, apiToken, modelAgent, out, err);
@@ -339,6 +343,7 @@ final class GatewayCommand implements Callable<Integer> {
         }
         // The secrets of the new config (read from the file, now written) are redacted before it applies.
         openLog(next, apiToken, spec.commandLine().getErr());
+        logLevels.apply(next.file().logging());
         waiting.addAll(gateway.reconfigure(builder));
         Effective now = effective;
         if (now != null) {

@@ -178,6 +178,22 @@ class ConfigFileTest {
     }
 
     @Test
+    void theLoggingKeysAreReadAndChecked() throws Exception {
+        ConfigFile.Logging logging = read("{\"gateway\": {\"logging\": {\"level\": \"Debug\", \"requests\": true}}}")
+                .logging();
+        assertEquals(Optional.of(java.util.logging.Level.FINE), logging.level());
+        assertEquals(Optional.of(true), logging.requests());
+        assertEquals(Optional.of(java.util.logging.Level.WARNING), read("{\"gateway\": {\"logging\": {\"level\": \"warn\"}}}")
+                .logging().level());
+        assertEquals(ConfigFile.Logging.NONE, read("{}").logging());
+
+        String m = problems("{\"gateway\": {\"logging\": {\"level\": \"loud\", \"requests\": \"yes\", \"lvl\": 1}}}");
+        assertTrue(m.contains("gateway.logging.level: loud (expected: trace, debug, info, warn or error)"), m);
+        assertTrue(m.contains("gateway.logging.requests: expected true or false"), m);
+        assertTrue(m.contains("warning: gateway.logging.lvl: unknown key (did you mean \"level\"?)"), m);
+    }
+
+    @Test
     void aClientReadingTheFileIsStoppedOnlyByTheKeysItReads() throws Exception {
         Path file = dir.resolve("config.json");
         Files.writeString(file, """

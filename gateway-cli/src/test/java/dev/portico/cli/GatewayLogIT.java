@@ -70,12 +70,17 @@ class GatewayLogIT {
     }
 
     GatewayCommand start() throws Exception {
+        return start("");
+    }
+
+    /** Starts the gateway with more keys in the config's {@code gateway} object, such as {@code , "logging": {…}}. */
+    GatewayCommand start(String moreGatewayKeys) throws Exception {
         Files.writeString(state.resolve("config.json"), """
                 {"gateway": {"auth": {"token": "%s",
-                                      "credentials": [{"label": "viewer", "token": "%s", "role": "viewer"}]}},
+                                      "credentials": [{"label": "viewer", "token": "%s", "role": "viewer"}]}%s},
                  "providers": {"local": {"base_url": "http://127.0.0.1:9/v1", "api_key": "%s"}},
                  "agents": {"defaults": {"model": {"primary": "local/m"}}}}
-                """.formatted(TOKEN, CREDENTIAL, PROVIDER_KEY));
+                """.formatted(TOKEN, CREDENTIAL, moreGatewayKeys, PROVIDER_KEY));
         CommandLine cl = Portico.commandLine();
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
@@ -96,6 +101,43 @@ class GatewayLogIT {
     static List<GatewayLog> installed() {
         return Arrays.stream(Logger.getLogger("").getHandlers()).filter(GatewayLog.class::isInstance)
                 .map(GatewayLog.class::cast).toList();
+    }
+
+    @Test
+    void requestLinesAndTheLevelFollowTheConfigAndChangeThroughTheApi() throws Exception {
+        GatewayCommand cmd = start(", \"logging\": {\"requests\": true}");
+        try {
+            String auth = "Bearer " + TOKEN;
+            assertEquals(200, get(cmd, "/api/status?token=" + TOKEN, "Authorization", auth).statusCode());
+            List<GatewayLog.Entry> lines = cmd.log.query(GatewayLog.Query.of("debug", "GET /api/status", null, 10,
+                    java.time.Instant.now()));
+            assertEquals(1, lines.size(), lines.toString());
+            assertEquals("dev.portico.requests", lines.get(0).logger());
+            assertEquals(200L, lines.get(0).fields().get("status"));
+            assertFalse(lines.get(0).json().contains(TOKEN), lines.get(0).json());
+
+            JsonObject logging = Json.createReader(new StringReader(get(cmd, "/api/config", "Authorization", auth).body()))
+                    .readObject().getJsonObject("config").getJsonObject("gateway").getJsonObject("logging");
+            assertEquals(Json.createObjectBuilder().add("requests", true).add("level", "info").build(), logging);
+
+            HttpResponse<String> patched = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + cmd.running.port() + "/api/config")).header("Authorization", auth)
+                    .header("Content-Type", "application/json")
+                    .method("PATCH", HttpRequest.BodyPublishers.ofString(
+                            "{\"gateway\":{\"logging\":{\"requests\":false,\"level\":\"warn\"}}}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, patched.statusCode(), patched.body());
+            assertEquals(200, get(cmd, "/api/sessions", "Authorization", auth).statusCode());
+            assertEquals(List.of(), cmd.log.query(GatewayLog.Query.of(null, "GET /api/sessions", null, 10,
+                    java.time.Instant.now())), "request lines are off at once");
+            assertFalse(Logger.getLogger("dev.portico").isLoggable(Level.INFO), "Portico's INFO lines are off");
+            assertTrue(Logger.getLogger("dev.portico").isLoggable(Level.WARNING));
+        } finally {
+            cmd.requestStop();
+            assertEquals(0, exit.get(20, TimeUnit.SECONDS));
+        }
+        assertFalse(Logger.getLogger("dev.portico.requests").isLoggable(Level.FINE), "the levels are put back at stop");
+        assertTrue(Logger.getLogger("dev.portico").isLoggable(Level.INFO));
     }
 
     @Test

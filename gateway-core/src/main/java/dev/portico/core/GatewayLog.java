@@ -466,7 +466,7 @@ public final class GatewayLog extends Handler implements AutoCloseable {
      * @param level a {@code java.util.logging} level
      * @return {@code ERROR}, {@code WARN}, {@code INFO}, {@code DEBUG} or {@code TRACE}
      */
-    static String levelName(Level level) {
+    public static String levelName(Level level) {
         int v = level == null ? Level.INFO.intValue() : level.intValue();
         if (v >= Level.SEVERE.intValue()) {
             return "ERROR";
@@ -478,6 +478,26 @@ public final class GatewayLog extends Handler implements AutoCloseable {
             return "DEBUG";
         }
         return "TRACE";
+    }
+
+    /**
+     * The {@code java.util.logging} level of a level name, to set a logger's level with:
+     * {@code trace} is {@code FINER}, {@code debug} {@code FINE}, {@code info} {@code INFO},
+     * {@code warn} {@code WARNING} and {@code error} {@code SEVERE}.
+     *
+     * @param name {@code trace}, {@code debug}, {@code info}, {@code warn} (or {@code warning}) or
+     *     {@code error}, in any case
+     * @return the level
+     * @throws IllegalArgumentException naming the value and the names expected
+     */
+    public static Level julLevel(String name) {
+        return switch (Query.levelOf(name)) {
+            case "TRACE" -> Level.FINER;
+            case "DEBUG" -> Level.FINE;
+            case "INFO" -> Level.INFO;
+            case "WARN" -> Level.WARNING;
+            default -> Level.SEVERE;
+        };
     }
 
     /** The rank of a level name as written or hand-written: unknown names rank as {@code INFO}. */

@@ -46,6 +46,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /** The {@link Gateway}: dispatch, authentication and errors around the route table. */
 public final class DefaultGateway implements Gateway {
     private static final System.Logger LOG = System.getLogger(DefaultGateway.class.getName());
+    /**
+     * One {@code DEBUG} line per request answered: method, path and status, with the fields of
+     * {@link Dispatcher#fields}. Off unless this logger's level lets {@code DEBUG} through.
+     */
+    private static final System.Logger REQUESTS = System.getLogger("dev.portico.requests");
 
     /** Who every request is when authentication is off. */
     private static final Principal ANONYMOUS = Principal.of("anonymous", Role.OPERATOR);
@@ -366,8 +371,9 @@ public final class DefaultGateway implements Gateway {
             } catch (RuntimeException e) {
                 response = Responses.error(ErrorCode.INTERNAL_ERROR, "internal error");
                 GatewayLog.log(LOG, System.Logger.Level.ERROR, request.method() + " " + request.path() + " failed", e,
-                        failure(route, request.path(), response.status(), start));
+                        fields(route, request.path(), response.status(), start));
             }
+            logRequest(route, request, response.status(), start);
             return metrics.request(route, request.method(), response, start);
         }
 
@@ -417,25 +423,35 @@ public final class DefaultGateway implements Gateway {
                 WebSocketListener listener = route.ws().open(
                         new RequestContext(request, found.params(), principal, maxBodyBytes));
                 metrics.upgrade(route, SWITCHING_PROTOCOLS, start);
+                logRequest(route, request, SWITCHING_PROTOCOLS, start);
                 return WebSocketDecision.accept(metrics.counted(streams.tracked(route, request, listener)));
             } catch (GatewayException e) {
                 refusal = Responses.error(e);
             } catch (RuntimeException e) {
                 refusal = Responses.error(ErrorCode.INTERNAL_ERROR, "internal error");
                 GatewayLog.log(LOG, System.Logger.Level.ERROR, "WebSocket upgrade of " + request.path() + " failed", e,
-                        failure(route, request.path(), refusal.status(), start));
+                        fields(route, request.path(), refusal.status(), start));
             }
             metrics.upgrade(route, refusal.status(), start);
+            logRequest(route, request, refusal.status(), start);
             return WebSocketDecision.reject(refusal);
         }
 
-        /** The fields of a request answered 5xx: the route (its pattern, else the path), the status, how long it took. */
-        private static Map<String, Object> failure(Route route, String path, int status, long start) {
+        /** The fields of a request's log line: the route (its pattern, else the path), the status, how long it took. */
+        private static Map<String, Object> fields(Route route, String path, int status, long start) {
             return GatewayLog.fields("route", route != null ? route.pattern() : path, "status", status,
                     "duration_ms", (System.nanoTime() - start) / 1_000_000);
         }
 
-                private Router.Found route(String method, HttpRequest request) {
+        /** The request's line on {@link #REQUESTS}, when that logger takes {@code DEBUG}; never the query string. */
+        private static void logRequest(Route route, HttpRequest request, int status, long start) {
+            if (REQUESTS.isLoggable(System.Logger.Level.DEBUG)) {
+                REQUESTS.log(System.Logger.Level.DEBUG, request.method() + " " + request.path() + " " + status,
+                        fields(route, request.path(), status, start));
+            }
+        }
+
+        private Router.Found route(String method, HttpRequest request) {
             return switch (router.match(method, request.path())) {
                 case Router.Found f -> f;
                 case Router.WrongMethod w -> throw new GatewayException(ErrorCode.METHOD_NOT_ALLOWED,

@@ -43,8 +43,13 @@ class GatewayLogLinesTest {
 
     /** Sends a class's log to a log file in {@link #dir}, at every level, for this test only. */
     GatewayLog capture(Class<?> type) {
+        return capture(type.getName());
+    }
+
+    /** Sends a logger's records to a log file in {@link #dir}, at every level, for this test only. */
+    GatewayLog capture(String logger) {
         GatewayLog log = GatewayLog.open(dir);
-        Logger jul = Logger.getLogger(type.getName());
+        Logger jul = Logger.getLogger(logger);
         Level level = jul.getLevel();
         boolean parents = jul.getUseParentHandlers();
         jul.setLevel(Level.ALL);
@@ -103,6 +108,33 @@ class GatewayLogLinesTest {
         assertEquals("java.lang.IllegalStateException: the store broke", e.fields().get("error"));
         assertEquals(List.of("time", "level", "logger", "msg", "route", "status", "duration_ms", "error"),
                 List.copyOf(e.fields().keySet()));
+    }
+
+    @Test
+    void requestLinesAreWrittenOnlyWhenTheirLoggerTakesDebugAndNeverCarryTheQuery() {
+        GatewayLog log = capture("dev.portico.requests");
+        Logger requests = Logger.getLogger("dev.portico.requests");
+        GatewayHandler h = Gateway.builder().token(TOKEN).build().handler();
+        requests.setLevel(Level.INFO);
+        assertEquals(200, h.handle(HttpRequest.builder().target("/api/status").header("Authorization", "Bearer " + TOKEN)
+                .build()).status());
+        assertEquals(List.of(), log.recent(10), "off: nothing written");
+
+        requests.setLevel(Level.FINE);
+        assertEquals(200, h.handle(HttpRequest.builder().target("/api/status?token=not-logged-0123456789")
+                .header("Authorization", "Bearer " + TOKEN).build()).status());
+        assertError(h.handle(HttpRequest.builder().target("/api/sessions").build()), 401, "UNAUTHORIZED");
+        assertError(h.handle(HttpRequest.builder().target("/no/such/route").build()), 404, "NOT_FOUND");
+
+        List<GatewayLog.Entry> lines = log.recent(10);
+        assertEquals(List.of("GET /api/status 200", "GET /api/sessions 401", "GET /no/such/route 404"),
+                lines.stream().map(GatewayLog.Entry::msg).toList());
+        assertEquals(List.of("DEBUG", "DEBUG", "DEBUG"), lines.stream().map(GatewayLog.Entry::level).toList());
+        assertEquals("/api/status", lines.get(0).fields().get("route"));
+        assertEquals(200L, lines.get(0).fields().get("status"));
+        assertTrue(lines.get(0).fields().get("duration_ms") instanceof Long ms && ms >= 0, lines.get(0).fields().toString());
+        assertEquals("/no/such/route", lines.get(2).fields().get("route"), "no route: the path");
+        assertTrue(lines.stream().noneMatch(e -> e.json().contains("not-logged")), lines.toString());
     }
 
     /** A session store whose listing fails unexpectedly. */
