@@ -210,8 +210,8 @@ record ConfigFile(
 
     /** A config with nothing set. */
     static final ConfigFile EMPTY = new ConfigFile(Optional.empty(), OptionalInt.empty(), Optional.empty(),
-            Auth.NONE, Optional.empty(), OptionalLong.empty(), Limits.NONE, Cron.NONE, Logging.NONE, List.of(), Outbox.NONE, List.of(),
-            List.of(), Map.of(), Map.of(), AgentDefaults.NONE, List.of());
+            Auth.NONE, Optional.empty(), OptionalLong.empty(), Limits.NONE, Cron.NONE, Logging.NONE, List.of(),
+            Outbox.NONE, List.of(), List.of(), Map.of(), Map.of(), AgentDefaults.NONE, List.of());
 
     /** The longest {@code gateway.outbox.expirySeconds}: 30 days. */
     static final long MAX_OUTBOX_EXPIRY_SECONDS = 30L * 24 * 60 * 60;

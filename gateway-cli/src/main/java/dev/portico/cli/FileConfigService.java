@@ -86,7 +86,8 @@ final class FileConfigService implements ConfigService {
                         : JsonValue.EMPTY_JSON_OBJECT)
                         .add("expirySeconds", b.outboxExpiry().toSeconds()).add("concurrency", b.outboxConcurrency()))
                 .add("logging", Json.createObjectBuilder(gateway.get("logging") instanceof JsonObject x ? x
-                        : JsonValue.EMPTY_JSON_OBJECT).add("level", LogLevels.level()).add("requests", LogLevels.requests()))
+                        : JsonValue.EMPTY_JSON_OBJECT)
+                        .add("level", LogLevels.level()).add("requests", LogLevels.requests()))
                 .add("rateLimits", rates);
         return redacted(Json.createObjectBuilder(kept).add("gateway", effective).build(), false);
     }

@@ -318,7 +318,8 @@ final class GatewayCommand implements Callable<Integer> {
             throw new IllegalStateException("the gateway is not running");
         }
         next.warnings().forEach(w -> LOG.log(System.Logger.Level.WARNING, w));
-        serverOverride(next).ifPresent(w -> LOG.log(System.Logger.Level.WARNING, "config " + next.configFile() + ": " + w));
+        serverOverride(next).ifPresent(w -> LOG.log(System.Logger.Level.WARNING,
+                "config " + next.configFile() + ": " + w));
         Map<ChannelConfig, Channel> previous = channels;
         List<String> waiting = new ArrayList<>();
         GatewayBuilder builder;

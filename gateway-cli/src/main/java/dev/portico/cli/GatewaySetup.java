@@ -261,8 +261,8 @@ record GatewaySetup(Path stateDir, Path configFile, ConfigFile file, String host
         if (serverVariable.isPresent() && !SERVERS.contains(server.toLowerCase(Locale.ROOT)) && matters.test(badServer)) {
             throw new IllegalArgumentException(badServer);
         }
-        return new GatewaySetup(state, configFile, file, host, port, server, auth(options, env, state, configFile, file),
-                overridden(options, env, file));
+        return new GatewaySetup(state, configFile, file, host, port, server,
+                auth(options, env, state, configFile, file), overridden(options, env, file));
     }
 
     /** What {@link #overridden()} says. */
