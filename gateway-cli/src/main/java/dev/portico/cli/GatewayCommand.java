@@ -174,8 +174,7 @@ final class GatewayCommand implements Callable<Integer> {
             err.println("error: " + e.getMessage());
             return USAGE;
         }
-        setup.warnings().forEach(w -> err.println("warning: " + w));
-        serverOverride(setup).ifPresent(w -> err.println("warning: config " + setup.configFile() + ": " + w));
+        warnings(setup).forEach(w -> err.println("warning: " + w));
         Transport transport;
         TransportOptions options;
         Configured configured;
@@ -304,6 +303,12 @@ final class GatewayCommand implements Callable<Integer> {
                 serverOverride(next).stream().toList()).flatMap(List::stream).toList());
     }
 
+    /** The setup's warnings and {@code --server}'s, each naming the config file. */
+    private List<String> warnings(GatewaySetup setup) {
+        return Stream.concat(setup.warnings().stream(),
+                serverOverride(setup).map(w -> "config " + setup.configFile() + ": " + w).stream()).toList();
+    }
+
     /** The warning that {@code --server} overrides the config file's {@code gateway.server}. */
     private Optional<String> serverOverride(GatewaySetup setup) {
         return server != null && setup.file().server().isPresent()
@@ -317,9 +322,7 @@ final class GatewayCommand implements Callable<Integer> {
         if (gateway == null || before == null) {
             throw new IllegalStateException("the gateway is not running");
         }
-        next.warnings().forEach(w -> LOG.log(System.Logger.Level.WARNING, w));
-        serverOverride(next).ifPresent(w -> LOG.log(System.Logger.Level.WARNING,
-                "config " + next.configFile() + ": " + w));
+        warnings(next).forEach(w -> LOG.log(System.Logger.Level.WARNING, w));
         Map<ChannelConfig, Channel> previous = channels;
         List<String> waiting = new ArrayList<>();
         GatewayBuilder builder;
